@@ -1,0 +1,266 @@
+#include "mvcc/engine.h"
+
+#include <string>
+#include <utility>
+
+#include "util/printable.h"
+
+namespace memdb::mvcc {
+namespace {
+
+// The version of a chain visible at `timestamp`, or nullptr.
+const Version* VisibleAt(const Version* v, uint64_t timestamp) {
+  while (v != nullptr && v->timestamp() > timestamp) v = v->older();
+  return v;
+}
+
+// Garbage entries collected per commit beyond the commit's own keys: enough to keep up with
+// any write rate, small enough to bound a commit's latency.
+constexpr size_t kGarbageBudgetPerCommit = 8;
+// Entries collected per exclusive section when draining the whole queue, so readers get the
+// latch between rounds.
+constexpr size_t kGarbageBudgetPerRound = 512;
+
+}  // namespace
+
+Status Engine::ClosedError() {
+  return Status::InvalidArgument("database is closed: the Db this object belongs to was destroyed");
+}
+
+void Engine::ReleaseSnapshot(SnapshotRegistry::Entry* entry) {
+  const bool was_oldest = registry_.Release(entry);
+  if (!was_oldest || pending_garbage_.load(std::memory_order_relaxed) == 0) return;
+  // The horizon moved: collect what this snapshot held back, unless a commit is running (it
+  // collects a share itself, and the next release or commit picks up the rest).
+  std::unique_lock<std::mutex> lock(commit_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  for (;;) {
+    ReadMostlyLatch::ExclusiveGuard guard(latch_);
+    const uint64_t horizon = registry_.Horizon();
+    CollectQueued(horizon, kGarbageBudgetPerRound);
+    if (garbage_.empty() || garbage_.front().timestamp > horizon) break;
+  }
+}
+
+bool Engine::Read(uint64_t timestamp, std::string_view key, std::string* value) {
+  ReadMostlyLatch::SharedGuard guard(latch_);
+  const Version* v = VisibleAt(index_.Find(key), timestamp);
+  if (v == nullptr || v->tombstone()) return false;
+  value->assign(v->value());
+  return true;
+}
+
+bool Engine::ReadLatest(std::string_view key, std::string* value) {
+  ReadMostlyLatch::SharedGuard guard(latch_);
+  // Commits publish with the latch held exclusively, so this timestamp is stable here.
+  const Version* v = VisibleAt(index_.Find(key), registry_.latest());
+  if (v == nullptr || v->tombstone()) return false;
+  value->assign(v->value());
+  return true;
+}
+
+bool Engine::ReadBatch(uint64_t timestamp, const ScanRange& range,
+                       const std::string_view* resume_after, size_t max,
+                       std::vector<ReadEntry>* out) {
+  ReadMostlyLatch::SharedGuard guard(latch_);
+  Index::Cursor c;
+  if (!range.reverse) {
+    c = index_.SeekGE(resume_after != nullptr ? *resume_after : std::string_view(range.begin));
+    if (resume_after != nullptr && c.Valid() && c.head()->key() == *resume_after) c.Next();
+  } else if (resume_after != nullptr) {
+    c = index_.SeekLT(*resume_after);
+  } else {
+    c = range.has_end ? index_.SeekLT(range.end) : index_.Last();
+  }
+  for (; c.Valid(); range.reverse ? c.Prev() : c.Next()) {
+    const Version* head = c.head();
+    if (!range.Contains(head->key())) return true;  // walked out of the range
+    if (out->size() == max) return false;
+    const Version* v = VisibleAt(head, timestamp);
+    if (v != nullptr && !v->tombstone()) out->push_back({v->key(), v->value()});
+  }
+  return true;
+}
+
+Status Engine::ValidateWrites(const TxnState& txn) {
+  const uint64_t snapshot = txn.snapshot.timestamp;
+  scratch_slots_.clear();
+  for (const auto& [key, write] : txn.writes) {
+    Version** slot = index_.FindSlot(key);
+    if (slot != nullptr && (*slot)->timestamp() > snapshot) {
+      return Status::Conflict("write-write conflict on key " + Printable(key) +
+                              ": another transaction committed it at timestamp " +
+                              std::to_string((*slot)->timestamp()) +
+                              ", after this transaction's snapshot " + std::to_string(snapshot) +
+                              " (first committer wins); retry the transaction");
+    }
+    scratch_slots_.push_back(slot);
+  }
+  return Status::OK();
+}
+
+Status Engine::ValidateReads(const TxnState& txn) const {
+  const uint64_t snapshot = txn.snapshot.timestamp;
+  for (const std::string& key : txn.read_keys) {
+    const Version* head = index_.Find(key);
+    if (head != nullptr && head->timestamp() > snapshot) {
+      return Status::Conflict("read-write conflict on key " + Printable(key) +
+                              ": it was read by this serializable transaction and changed by a "
+                              "commit at timestamp " + std::to_string(head->timestamp()) +
+                              ", after its snapshot " + std::to_string(snapshot) +
+                              "; retry the transaction");
+    }
+  }
+  for (const ScanRange& range : txn.read_ranges) {
+    for (Index::Cursor c = index_.SeekGE(range.begin); c.Valid(); c.Next()) {
+      const Version* head = c.head();
+      if (!range.Contains(head->key())) break;
+      if (head->timestamp() > snapshot) {
+        return Status::Conflict(
+            "phantom conflict: key " + Printable(head->key()) + " in the range [" +
+            Printable(range.begin) + ", " + (range.has_end ? Printable(range.end) : "end") +
+            ") scanned by this serializable transaction was changed by a commit at timestamp " +
+            std::to_string(head->timestamp()) + ", after its snapshot " +
+            std::to_string(snapshot) + "; retry the transaction");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status Engine::Commit(TxnState* txn) {
+  if (txn->writes.empty()) {  // read-only: its snapshot was consistent, nothing to validate
+    ReleaseSnapshot(&txn->snapshot);
+    return Status::OK();
+  }
+  std::unique_lock<std::mutex> lock(commit_mu_);
+  Status status = closed() ? ClosedError() : ValidateWrites(*txn);
+  if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);
+  registry_.Release(&txn->snapshot);  // validation was its last use
+  if (!status.ok()) {
+    conflicts_.fetch_add(1, std::memory_order_relaxed);
+    return status;
+  }
+
+  const uint64_t timestamp = registry_.latest() + 1;
+  scratch_versions_.clear();
+  size_t new_versions = 0;
+  size_t new_bytes = 0;
+  size_t slot_index = 0;
+  for (const auto& [key, write] : txn->writes) {
+    Version** slot = scratch_slots_[slot_index++];
+    const bool absent = slot == nullptr || (*slot)->tombstone();
+    if (write.tombstone && slot == nullptr) {  // deleting a key that never existed
+      scratch_versions_.push_back(nullptr);
+      continue;
+    }
+    Version* v = Version::Create(key, write.value, write.tombstone, timestamp);
+    ++new_versions;
+    new_bytes += v->Footprint();
+    scratch_versions_.push_back(v);
+    if (absent && !write.tombstone) live_keys_.fetch_add(1, std::memory_order_relaxed);
+    if (!absent && write.tombstone) live_keys_.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  versions_.fetch_add(new_versions, std::memory_order_relaxed);
+  version_bytes_.fetch_add(new_bytes, std::memory_order_relaxed);
+  {
+    ReadMostlyLatch::ExclusiveGuard guard(latch_);
+    const uint64_t horizon = registry_.Publish(timestamp);
+    scratch_erase_.clear();
+    // Existing keys first: their slots stay valid until the index changes shape.
+    for (size_t i = 0; i < scratch_versions_.size(); ++i) {
+      Version** slot = scratch_slots_[i];
+      Version* v = scratch_versions_[i];
+      if (slot == nullptr || v == nullptr) continue;
+      v->set_older(*slot);
+      *slot = v;
+      if (Prune(slot, horizon) == PruneResult::kEraseKey) scratch_erase_.push_back(v);
+    }
+    for (size_t i = 0; i < scratch_versions_.size(); ++i) {
+      if (scratch_slots_[i] == nullptr && scratch_versions_[i] != nullptr) {
+        index_.Insert(scratch_versions_[i]);
+      }
+    }
+    for (Version* tombstone : scratch_erase_) EraseKey(tombstone->key());
+    CollectQueued(horizon, kGarbageBudgetPerCommit + txn->writes.size());
+  }
+  index_bytes_.store(index_.NodeBytes(), std::memory_order_relaxed);
+  commits_.fetch_add(1, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Version* Engine::Trim(Version* head, uint64_t horizon) {
+  // The newest version at or below the horizon is the oldest anyone can still read.
+  Version* keep = head;
+  while (keep != nullptr && keep->timestamp() > horizon) keep = keep->older();
+  if (keep != nullptr) {
+    Forget(DestroyChain(keep->older()));
+    keep->set_older(nullptr);
+  }
+  return keep;
+}
+
+Engine::PruneResult Engine::Prune(Version** slot, uint64_t horizon) {
+  Version* head = *slot;
+  if (Trim(head, horizon) == head) {
+    return head->tombstone() ? PruneResult::kEraseKey : PruneResult::kDone;
+  }
+  if (head->older() == nullptr && !head->tombstone()) return PruneResult::kDone;
+  garbage_.push_back({head->timestamp(), std::string(head->key())});
+  pending_garbage_.fetch_add(1, std::memory_order_relaxed);
+  return PruneResult::kLater;
+}
+
+void Engine::EraseKey(std::string_view key) {
+  Version** slot = index_.FindSlot(key);
+  Version* chain = *slot;
+  index_.Erase(key);  // before freeing: `key` may point into the chain
+  Forget(DestroyChain(chain));
+}
+
+void Engine::CollectQueued(uint64_t horizon, size_t budget) {
+  for (; budget > 0 && !garbage_.empty() && garbage_.front().timestamp <= horizon; --budget) {
+    const std::string key = std::move(garbage_.front().key);
+    garbage_.pop_front();
+    pending_garbage_.fetch_sub(1, std::memory_order_relaxed);
+    // A later commit of the key queued its own entry if it left garbage, so this one only
+    // prunes up to the horizon and never queues again.
+    Version** slot = index_.FindSlot(key);
+    if (slot == nullptr) continue;
+    Version* head = *slot;
+    if (Trim(head, horizon) == head && head->tombstone()) EraseKey(key);
+  }
+  index_bytes_.store(index_.NodeBytes(), std::memory_order_relaxed);
+}
+
+void Engine::Forget(ChainSize freed) {
+  versions_.fetch_sub(freed.versions, std::memory_order_relaxed);
+  version_bytes_.fetch_sub(freed.bytes, std::memory_order_relaxed);
+}
+
+void Engine::CollectGarbage() {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  for (;;) {
+    ReadMostlyLatch::ExclusiveGuard guard(latch_);
+    const uint64_t horizon = registry_.Horizon();
+    CollectQueued(horizon, kGarbageBudgetPerRound);
+    if (garbage_.empty() || garbage_.front().timestamp > horizon) return;
+  }
+}
+
+EngineStats Engine::Stats() const {
+  EngineStats s;
+  s.last_commit_timestamp = registry_.latest();
+  s.live_keys = live_keys_.load(std::memory_order_relaxed);
+  s.versions = versions_.load(std::memory_order_relaxed);
+  s.pending_garbage = pending_garbage_.load(std::memory_order_relaxed);
+  s.memory_bytes = version_bytes_.load(std::memory_order_relaxed) +
+                   index_bytes_.load(std::memory_order_relaxed);
+  s.open_snapshots = registry_.open_count();
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.conflicts = conflicts_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace memdb::mvcc

@@ -1,0 +1,142 @@
+// Engine: the MVCC core -- the versioned index, snapshots, commit validation and version GC.
+//
+// Concurrency, in one place:
+//  - commit_mu_ serializes commits and garbage collection: the only code that changes the index.
+//    Validation therefore reads the index without any latch.
+//  - latch_ (a ReadMostlyLatch) is held shared by every reader while it touches the index or a
+//    version chain, and exclusively by a commit while it installs versions, publishes its
+//    timestamp and frees versions. A reader thus never sees a half-installed commit (atomic
+//    visibility) nor a freed version.
+//  - registry_ hands out snapshot timestamps and the GC horizon (see snapshot_registry.h).
+//    Lock order: commit_mu_, then latch_, then the registry's mutex. Readers take only latch_;
+//    Begin takes only the registry's mutex.
+//
+// Garbage collection: when a commit installs a version it drops, from that key's chain, every
+// version older than the newest one at or below the horizon; a tombstone at or below the
+// horizon removes the key from the index. What an old snapshot still needs is queued (commit
+// timestamp, key) and collected once the horizon passes it: by later commits (a bounded amount
+// each), when the oldest snapshot is released, or by CollectGarbage.
+#ifndef MEMDB_SRC_MVCC_ENGINE_H_
+#define MEMDB_SRC_MVCC_ENGINE_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memdb/mvcc/scan_range.h"
+#include "memdb/mvcc/txn.h"
+#include "memdb/util/status.h"
+#include "mvcc/index.h"
+#include "mvcc/snapshot_registry.h"
+#include "mvcc/txn_state.h"
+#include "util/read_mostly_latch.h"
+
+namespace memdb::mvcc {
+
+struct EngineStats {
+  uint64_t last_commit_timestamp = 0;
+  uint64_t live_keys = 0;
+  uint64_t versions = 0;
+  uint64_t pending_garbage = 0;
+  uint64_t memory_bytes = 0;
+  uint64_t open_snapshots = 0;
+  uint64_t commits = 0;
+  uint64_t conflicts = 0;
+};
+
+// A key-value pair read from the engine; the views point into versions kept alive by the
+// reader's registered snapshot.
+struct ReadEntry {
+  std::string_view key;
+  std::string_view value;
+};
+
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // After Close every operation reports "database is closed"; memory is freed when the last
+  // transaction or iterator lets go of the engine.
+  void Close() { closed_.store(true, std::memory_order_release); }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+  static Status ClosedError();
+
+  // Registers a snapshot at the latest commit.
+  uint64_t AcquireSnapshot(SnapshotRegistry::Entry* entry) { return registry_.Acquire(entry); }
+  // Registers a second snapshot at `timestamp`, which another registered entry already holds.
+  void ShareSnapshot(SnapshotRegistry::Entry* entry, uint64_t timestamp) {
+    registry_.AcquireAt(entry, timestamp);
+  }
+  // Unregisters; collects the garbage it was holding back if no commit is running.
+  void ReleaseSnapshot(SnapshotRegistry::Entry* entry);
+
+  // The value of `key` at snapshot `timestamp`; false when absent or deleted there.
+  bool Read(uint64_t timestamp, std::string_view key, std::string* value);
+  // The value of `key` in the latest committed state.
+  bool ReadLatest(std::string_view key, std::string* value);
+  // Appends to `out` up to `max` visible entries of `range` at `timestamp`, in scan order,
+  // starting after `resume_after` when given. Returns true when the range is exhausted.
+  bool ReadBatch(uint64_t timestamp, const ScanRange& range, const std::string_view* resume_after,
+                 size_t max, std::vector<ReadEntry>* out);
+
+  // Validates and publishes `txn`'s writes; releases its snapshot either way.
+  Status Commit(TxnState* txn);
+  // Frees every version no snapshot can read.
+  void CollectGarbage();
+  EngineStats Stats() const;
+
+ private:
+  enum class PruneResult { kDone, kLater, kEraseKey };
+
+  struct Garbage {
+    uint64_t timestamp;  // collectable once the horizon reaches it
+    std::string key;
+  };
+
+  // Validation; each returns OK or the Conflict explaining which key and timestamps.
+  Status ValidateWrites(const TxnState& txn);
+  Status ValidateReads(const TxnState& txn) const;
+  // Frees the versions of the chain from `head` that no snapshot at or above `horizon` can
+  // read; returns the oldest version kept (nullptr when all are newer than the horizon).
+  Version* Trim(Version* head, uint64_t horizon);
+  // Trims the chain at `slot` and queues what must wait for the horizon; says whether the
+  // key itself can leave the index (its newest version is a tombstone nobody can see past).
+  PruneResult Prune(Version** slot, uint64_t horizon);
+  void EraseKey(std::string_view key);
+  // Collects up to `budget` queued garbage entries; requires commit_mu_ and latch_ exclusive.
+  void CollectQueued(uint64_t horizon, size_t budget);
+  void Forget(ChainSize freed);
+
+  std::atomic<bool> closed_{false};
+  std::mutex commit_mu_;
+  ReadMostlyLatch latch_;
+  SnapshotRegistry registry_;
+  Index index_;
+
+  // Guarded by commit_mu_ (and latch_ for the index and chains).
+  std::deque<Garbage> garbage_;
+  std::vector<Version**> scratch_slots_;
+  std::vector<Version*> scratch_versions_;
+  std::vector<Version*> scratch_erase_;
+
+  // Statistics; written under commit_mu_, read anywhere.
+  std::atomic<uint64_t> live_keys_{0};
+  std::atomic<uint64_t> versions_{0};
+  std::atomic<uint64_t> version_bytes_{0};
+  std::atomic<uint64_t> index_bytes_{0};
+  std::atomic<uint64_t> pending_garbage_{0};
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> conflicts_{0};
+};
+
+}  // namespace memdb::mvcc
+
+#endif  // MEMDB_SRC_MVCC_ENGINE_H_

@@ -1,0 +1,180 @@
+#include "memdb/mvcc/txn.h"
+
+#include <string>
+#include <utility>
+
+#include "mvcc/engine.h"
+#include "mvcc/iterator_state.h"
+#include "mvcc/txn_state.h"
+#include "util/printable.h"
+
+namespace memdb {
+namespace mvcc {
+
+TxnState::TxnState(std::shared_ptr<Engine> engine_in, const TxnOptions& options_in)
+    : engine(std::move(engine_in)), options(options_in) {
+  engine->AcquireSnapshot(&snapshot);
+}
+
+TxnState::~TxnState() { engine->ReleaseSnapshot(&snapshot); }
+
+Status TxnState::CheckUsable(std::string_view operation) const {
+  auto misuse = [&](std::string_view why) {
+    return Status::InvalidArgument("Txn::" + std::string(operation) + " " + std::string(why));
+  };
+  switch (phase) {
+    case Phase::kActive: break;
+    case Phase::kCommitted: return misuse("after Commit: the transaction is no longer active");
+    case Phase::kAborted:
+      return misuse("after its Commit failed: the transaction was rolled back; begin a new one");
+    case Phase::kRolledBack: return misuse("after Rollback: the transaction is no longer active");
+  }
+  if (engine->closed()) return Engine::ClosedError();
+  return Status::OK();
+}
+
+}  // namespace mvcc
+
+namespace {
+
+Status NoState(std::string_view operation) {
+  return Status::InvalidArgument("Txn::" + std::string(operation) +
+                                 " on a moved-from or default-constructed Txn");
+}
+
+Status CheckWrite(const mvcc::TxnState& state, std::string_view operation, std::string_view key) {
+  Status s = state.CheckUsable(operation);
+  if (!s.ok()) return s;
+  if (state.options.read_only) {
+    return Status::InvalidArgument("Txn::" + std::string(operation) +
+                                   " in a read-only transaction");
+  }
+  if (key.size() > kMaxKeySize) {
+    return Status::InvalidArgument("key of " + std::to_string(key.size()) +
+                                   " bytes is longer than the maximum of " +
+                                   std::to_string(kMaxKeySize));
+  }
+  return Status::OK();
+}
+
+Status KeyNotFound(std::string_view key) {
+  return Status::NotFound("key " + Printable(key) + " not found");
+}
+
+}  // namespace
+
+Txn::Txn() = default;
+Txn::Txn(std::unique_ptr<mvcc::TxnState> state) : state_(std::move(state)) {}
+Txn::Txn(Txn&&) noexcept = default;
+Txn& Txn::operator=(Txn&& other) noexcept {
+  if (this != &other) {
+    if (active()) Rollback().IgnoreError();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+Txn::~Txn() = default;  // ~TxnState releases the snapshot: an uncommitted Txn rolls back
+
+Result<std::string> Txn::Get(std::string_view key) {
+  std::string value;
+  Status s = Get(key, &value);
+  if (!s.ok()) return s;
+  return value;
+}
+
+Status Txn::Get(std::string_view key, std::string* value) {
+  if (state_ == nullptr) return NoState("Get");
+  if (Status s = state_->CheckUsable("Get"); !s.ok()) return s;
+  if (!state_->writes.empty()) {  // read your own writes
+    auto it = state_->writes.find(key);
+    if (it != state_->writes.end()) {
+      if (it->second.tombstone) return KeyNotFound(key);
+      *value = it->second.value;
+      return Status::OK();
+    }
+  }
+  if (state_->RecordsReads()) state_->read_keys.emplace_back(key);
+  if (!state_->engine->Read(state_->snapshot.timestamp, key, value)) return KeyNotFound(key);
+  return Status::OK();
+}
+
+Status Txn::Put(std::string_view key, std::string_view value) {
+  if (state_ == nullptr) return NoState("Put");
+  if (Status s = CheckWrite(*state_, "Put", key); !s.ok()) return s;
+  if (value.size() > kMaxValueSize) {
+    return Status::InvalidArgument("value of " + std::to_string(value.size()) +
+                                   " bytes is longer than the maximum of " +
+                                   std::to_string(kMaxValueSize));
+  }
+  auto it = state_->writes.find(key);
+  if (it == state_->writes.end()) {
+    state_->writes.emplace(std::string(key), mvcc::BufferedWrite{std::string(value), false});
+  } else {
+    it->second.value.assign(value);
+    it->second.tombstone = false;
+  }
+  return Status::OK();
+}
+
+Status Txn::Delete(std::string_view key) {
+  if (state_ == nullptr) return NoState("Delete");
+  if (Status s = CheckWrite(*state_, "Delete", key); !s.ok()) return s;
+  auto it = state_->writes.find(key);
+  if (it == state_->writes.end()) {
+    state_->writes.emplace(std::string(key), mvcc::BufferedWrite{std::string(), true});
+  } else {
+    it->second.value.clear();
+    it->second.tombstone = true;
+  }
+  return Status::OK();
+}
+
+Iterator Txn::NewIterator(const ScanRange& range) {
+  if (state_ == nullptr) return Iterator(std::make_unique<mvcc::IteratorState>(NoState("NewIterator")));
+  if (Status s = state_->CheckUsable("NewIterator"); !s.ok()) {
+    return Iterator(std::make_unique<mvcc::IteratorState>(std::move(s)));
+  }
+  if (state_->RecordsReads()) state_->read_ranges.push_back(range);
+  return Iterator(std::make_unique<mvcc::IteratorState>(*state_, range));
+}
+
+Status Txn::Scan(const ScanRange& range, const ScanVisitor& visit) {
+  Iterator it = NewIterator(range);
+  for (; it.Valid(); it.Next()) {
+    if (!visit(it.key(), it.value())) break;
+  }
+  return it.status();
+}
+
+Status Txn::Commit() {
+  if (state_ == nullptr) return NoState("Commit");
+  if (Status s = state_->CheckUsable("Commit"); !s.ok()) return s;
+  Status s = state_->engine->Commit(state_.get());
+  state_->phase = s.ok() ? mvcc::TxnState::Phase::kCommitted : mvcc::TxnState::Phase::kAborted;
+  state_->writes.clear();
+  state_->read_keys.clear();
+  state_->read_ranges.clear();
+  return s;
+}
+
+Status Txn::Rollback() {
+  if (state_ == nullptr) return NoState("Rollback");
+  if (state_->phase != mvcc::TxnState::Phase::kActive) return state_->CheckUsable("Rollback");
+  state_->phase = mvcc::TxnState::Phase::kRolledBack;
+  state_->writes.clear();
+  state_->engine->ReleaseSnapshot(&state_->snapshot);
+  return Status::OK();
+}
+
+bool Txn::active() const {
+  return state_ != nullptr && state_->phase == mvcc::TxnState::Phase::kActive;
+}
+uint64_t Txn::snapshot_timestamp() const {
+  return state_ != nullptr ? state_->snapshot.timestamp : 0;
+}
+IsolationLevel Txn::isolation() const {
+  return state_ != nullptr ? state_->options.isolation : IsolationLevel::kSnapshot;
+}
+size_t Txn::write_count() const { return state_ != nullptr ? state_->writes.size() : 0; }
+
+}  // namespace memdb

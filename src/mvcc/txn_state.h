@@ -1,0 +1,58 @@
+// TxnState: everything one transaction owns -- its snapshot, its buffered writes and, in
+// serializable mode, what it read. The public Txn is a handle to one of these.
+#ifndef MEMDB_SRC_MVCC_TXN_STATE_H_
+#define MEMDB_SRC_MVCC_TXN_STATE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memdb/mvcc/scan_range.h"
+#include "memdb/mvcc/txn.h"
+#include "memdb/util/status.h"
+#include "mvcc/snapshot_registry.h"
+
+namespace memdb::mvcc {
+
+class Engine;
+
+struct BufferedWrite {
+  std::string value;
+  bool tombstone = false;
+};
+
+// Ordered so that commits apply keys in order and scans can merge the buffer.
+using WriteBuffer = std::map<std::string, BufferedWrite, std::less<>>;
+
+class TxnState {
+ public:
+  enum class Phase { kActive, kCommitted, kAborted, kRolledBack };
+
+  TxnState(std::shared_ptr<Engine> engine, const TxnOptions& options);
+  ~TxnState();  // releases the snapshot if still held
+  TxnState(const TxnState&) = delete;
+  TxnState& operator=(const TxnState&) = delete;
+
+  // OK while the transaction can still be used for `operation` (e.g. "Put"); otherwise
+  // InvalidArgument naming the operation and the reason.
+  Status CheckUsable(std::string_view operation) const;
+  // Serializable read-write transactions remember their reads for validation at commit.
+  bool RecordsReads() const {
+    return options.isolation == IsolationLevel::kSerializable && !options.read_only;
+  }
+
+  const std::shared_ptr<Engine> engine;
+  const TxnOptions options;
+  SnapshotRegistry::Entry snapshot;
+  Phase phase = Phase::kActive;
+  WriteBuffer writes;
+  std::vector<std::string> read_keys;    // serializable: keys looked up (present or absent)
+  std::vector<ScanRange> read_ranges;    // serializable: ranges scanned
+};
+
+}  // namespace memdb::mvcc
+
+#endif  // MEMDB_SRC_MVCC_TXN_STATE_H_

@@ -1,0 +1,40 @@
+#include "mvcc/version.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace memdb::mvcc {
+
+Version* Version::Create(std::string_view key, std::string_view value, bool tombstone,
+                         uint64_t timestamp) {
+  if (tombstone) value = {};
+  void* block = std::malloc(sizeof(Version) + key.size() + value.size());
+  if (block == nullptr) throw std::bad_alloc();
+  auto* v = new (block) Version();
+  v->older_ = nullptr;
+  v->ts_klen_ = (timestamp << 16) | key.size();
+  v->vlen_flags_ = static_cast<uint32_t>(value.size()) | (tombstone ? kTombstoneBit : 0u);
+  if (!key.empty()) std::memcpy(v->data(), key.data(), key.size());
+  if (!value.empty()) std::memcpy(v->data() + key.size(), value.data(), value.size());
+  return v;
+}
+
+void Version::Destroy(Version* version) {
+  version->~Version();
+  std::free(version);
+}
+
+ChainSize DestroyChain(Version* version) {
+  ChainSize freed;
+  while (version != nullptr) {
+    Version* older = version->older();
+    ++freed.versions;
+    freed.bytes += version->Footprint();
+    Version::Destroy(version);
+    version = older;
+  }
+  return freed;
+}
+
+}  // namespace memdb::mvcc

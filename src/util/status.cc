@@ -1,0 +1,68 @@
+#include "memdb/util/status.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+
+#include "memdb/util/result.h"
+
+namespace memdb {
+
+Status::Status(Code code, std::string_view msg)
+    : code_(code), msg_(std::make_unique<std::string>(msg)) {}
+
+Status::Status(const Status& other)
+    : code_(other.code_), msg_(other.msg_ ? std::make_unique<std::string>(*other.msg_) : nullptr) {}
+
+Status& Status::operator=(const Status& other) {
+  if (this != &other) {
+    code_ = other.code_;
+    msg_ = other.msg_ ? std::make_unique<std::string>(*other.msg_) : nullptr;
+  }
+  return *this;
+}
+
+std::string_view CodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return "OK";
+    case Status::Code::kNotFound: return "NotFound";
+    case Status::Code::kConflict: return "Conflict";
+    case Status::Code::kInvalidArgument: return "InvalidArgument";
+    case Status::Code::kIOError: return "IOError";
+    case Status::Code::kCorruption: return "Corruption";
+    case Status::Code::kBusy: return "Busy";
+    case Status::Code::kNotSupported: return "NotSupported";
+  }
+  return "Unknown";
+}
+
+std::string Status::ToString() const {
+  std::string out(CodeName(code_));
+  if (!ok() && !message().empty()) {
+    out += ": ";
+    out += message();
+  }
+  return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const Status& status) {
+  return os << status.ToString();
+}
+
+std::ostream& operator<<(std::ostream& os, Status::Code code) { return os << CodeName(code); }
+
+namespace result_internal {
+
+void DieBadAccess(const Status& status) {
+  std::fprintf(stderr, "memdb: Result::value() called on a failed Result: %s\n",
+               status.ToString().c_str());
+  std::abort();
+}
+
+void DieOkStatus() {
+  std::fprintf(stderr, "memdb: a Result was constructed from an OK Status without a value\n");
+  std::abort();
+}
+
+}  // namespace result_internal
+}  // namespace memdb
