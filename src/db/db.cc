@@ -61,7 +61,8 @@ Result<std::string> Db::Get(std::string_view key) {
 Status Db::Get(std::string_view key, std::string* value) {
   if (engine_ == nullptr) return MovedFrom("Get");
   if (engine_->closed()) return mvcc::Engine::ClosedError();
-  if (!engine_->ReadLatest(key, value)) return Status::NotFound("key " + Printable(key) + " not found");
+  if (!engine_->ReadLatest(key, value))
+    return Status::NotFound("key " + Printable(key) + " not found");
   return Status::OK();
 }
 
@@ -74,7 +75,8 @@ Status Db::Delete(std::string_view key) {
 }
 
 Iterator Db::NewIterator(const ScanRange& range) {
-  if (engine_ == nullptr) return Iterator(std::make_unique<mvcc::IteratorState>(MovedFrom("NewIterator")));
+  if (engine_ == nullptr)
+    return Iterator(std::make_unique<mvcc::IteratorState>(MovedFrom("NewIterator")));
   if (engine_->closed()) {
     return Iterator(std::make_unique<mvcc::IteratorState>(mvcc::Engine::ClosedError()));
   }
@@ -82,11 +84,7 @@ Iterator Db::NewIterator(const ScanRange& range) {
 }
 
 Status Db::Scan(const ScanRange& range, const ScanVisitor& visit) {
-  Iterator it = NewIterator(range);
-  for (; it.Valid(); it.Next()) {
-    if (!visit(it.key(), it.value())) break;
-  }
-  return it.status();
+  return mvcc::VisitAll(NewIterator(range), visit);
 }
 
 Status Db::Update(const TxnBody& body) {
@@ -101,10 +99,9 @@ Status Db::Update(const TxnBody& body) {
     last = std::move(s);
     std::this_thread::yield();  // let the winner finish before running the body again
   }
-  return Status::Conflict("Db::Update gave up after " +
-                          std::to_string(options_.max_update_attempts) +
-                          " attempts (Options::max_update_attempts); last conflict: " +
-                          std::string(last.message()));
+  return Status::Conflict(
+      "Db::Update gave up after " + std::to_string(options_.max_update_attempts) +
+      " attempts (Options::max_update_attempts); last conflict: " + std::string(last.message()));
 }
 
 Status Db::View(const TxnBody& body) {

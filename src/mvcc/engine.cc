@@ -106,9 +106,9 @@ Status Engine::ValidateReads(const TxnState& txn) const {
     if (head != nullptr && head->timestamp() > snapshot) {
       return Status::Conflict("read-write conflict on key " + Printable(key) +
                               ": it was read by this serializable transaction and changed by a "
-                              "commit at timestamp " + std::to_string(head->timestamp()) +
-                              ", after its snapshot " + std::to_string(snapshot) +
-                              "; retry the transaction");
+                              "commit at timestamp " +
+                              std::to_string(head->timestamp()) + ", after its snapshot " +
+                              std::to_string(snapshot) + "; retry the transaction");
     }
   }
   for (const ScanRange& range : txn.read_ranges) {
@@ -120,8 +120,8 @@ Status Engine::ValidateReads(const TxnState& txn) const {
             "phantom conflict: key " + Printable(head->key()) + " in the range [" +
             Printable(range.begin) + ", " + (range.has_end ? Printable(range.end) : "end") +
             ") scanned by this serializable transaction was changed by a commit at timestamp " +
-            std::to_string(head->timestamp()) + ", after its snapshot " +
-            std::to_string(snapshot) + "; retry the transaction");
+            std::to_string(head->timestamp()) + ", after its snapshot " + std::to_string(snapshot) +
+            "; retry the transaction");
       }
     }
   }
@@ -255,8 +255,8 @@ EngineStats Engine::Stats() const {
   s.live_keys = live_keys_.load(std::memory_order_relaxed);
   s.versions = versions_.load(std::memory_order_relaxed);
   s.pending_garbage = pending_garbage_.load(std::memory_order_relaxed);
-  s.memory_bytes = version_bytes_.load(std::memory_order_relaxed) +
-                   index_bytes_.load(std::memory_order_relaxed);
+  s.memory_bytes =
+      version_bytes_.load(std::memory_order_relaxed) + index_bytes_.load(std::memory_order_relaxed);
   s.open_snapshots = registry_.open_count();
   s.commits = commits_.load(std::memory_order_relaxed);
   s.conflicts = conflicts_.load(std::memory_order_relaxed);

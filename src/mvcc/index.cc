@@ -16,7 +16,8 @@ constexpr int kMaxHeight = 24;      // 64^12 keys would already exhaust memory
 // comparing partials of keys sharing a prefix orders them like the keys (ties aside).
 uint32_t PartialOf(std::string_view key, size_t skip) {
   unsigned char bytes[4] = {0, 0, 0, 0};
-  if (key.size() > skip) std::memcpy(bytes, key.data() + skip, std::min<size_t>(4, key.size() - skip));
+  if (key.size() > skip)
+    std::memcpy(bytes, key.data() + skip, std::min<size_t>(4, key.size() - skip));
   return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
          uint32_t{bytes[3]};
 }
@@ -71,7 +72,7 @@ int LowerBound(const NodeT& node, std::string_view key) {
   const size_t m = std::min(key.size(), prefix.size());
   const int c = m == 0 ? 0 : std::memcmp(key.data(), prefix.data(), m);
   if (c < 0 || (c == 0 && key.size() < prefix.size())) return 0;  // below every key
-  if (c > 0) return node.count;                                     // above every key
+  if (c > 0) return node.count;                                   // above every key
   const uint32_t p = PartialOf(key, prefix.size());
   const uint32_t* begin = node.partial;
   const uint32_t* end = node.partial + node.count;
@@ -97,7 +98,8 @@ void RecomputePrefix(NodeT* node) {
   }
   const std::string_view first = node->KeyAt(0);
   node->prefix.assign(first.substr(0, CommonPrefixLength(first, node->KeyAt(node->count - 1))));
-  for (int i = 0; i < node->count; ++i) node->partial[i] = PartialOf(node->KeyAt(i), node->prefix.size());
+  for (int i = 0; i < node->count; ++i)
+    node->partial[i] = PartialOf(node->KeyAt(i), node->prefix.size());
 }
 
 // Makes room for `key` in the node's prefix before it is inserted.
@@ -217,8 +219,8 @@ void Index::Insert(Version* head) {
   }
 
   // Split. At the right edge of the tree (sequential loads) keep the left leaf full.
-  const int split = (pos == kLeafCapacity && leaf->next == nullptr) ? kLeafCapacity
-                                                                      : kLeafCapacity / 2;
+  const int split =
+      (pos == kLeafCapacity && leaf->next == nullptr) ? kLeafCapacity : kLeafCapacity / 2;
   Leaf* right = NewLeaf();
   right->count = kLeafCapacity - split;
   std::memcpy(right->head, leaf->head + split, right->count * sizeof(Version*));

@@ -84,6 +84,13 @@ void IteratorState::Next() {
   Settle();
 }
 
+Status VisitAll(Iterator it, const ScanVisitor& visit) {
+  for (; it.Valid(); it.Next()) {
+    if (!visit(it.key(), it.value())) break;
+  }
+  return it.status();
+}
+
 }  // namespace mvcc
 
 Iterator::Iterator() = default;
@@ -99,9 +106,7 @@ void Iterator::Next() {
 }
 
 std::string_view Iterator::key() const { return Valid() ? state_->key() : std::string_view(); }
-std::string_view Iterator::value() const {
-  return Valid() ? state_->value() : std::string_view();
-}
+std::string_view Iterator::value() const { return Valid() ? state_->value() : std::string_view(); }
 Status Iterator::status() const { return state_ != nullptr ? state_->status() : Status::OK(); }
 
 }  // namespace memdb

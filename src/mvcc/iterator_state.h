@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "memdb/mvcc/iterator.h"
+#include "memdb/mvcc/kv_transaction.h"
 #include "memdb/mvcc/scan_range.h"
 #include "memdb/util/status.h"
 #include "mvcc/engine.h"
@@ -67,6 +69,9 @@ class IteratorState {
   std::string_view key_;
   std::string_view value_;
 };
+
+// Feeds `it` to `visit` until either runs out; returns the iterator's status.
+Status VisitAll(Iterator it, const ScanVisitor& visit);
 
 }  // namespace memdb::mvcc
 

@@ -23,11 +23,14 @@ Status TxnState::CheckUsable(std::string_view operation) const {
     return Status::InvalidArgument("Txn::" + std::string(operation) + " " + std::string(why));
   };
   switch (phase) {
-    case Phase::kActive: break;
-    case Phase::kCommitted: return misuse("after Commit: the transaction is no longer active");
+    case Phase::kActive:
+      break;
+    case Phase::kCommitted:
+      return misuse("after Commit: the transaction is no longer active");
     case Phase::kAborted:
       return misuse("after its Commit failed: the transaction was rolled back; begin a new one");
-    case Phase::kRolledBack: return misuse("after Rollback: the transaction is no longer active");
+    case Phase::kRolledBack:
+      return misuse("after Rollback: the transaction is no longer active");
   }
   if (engine->closed()) return Engine::ClosedError();
   return Status::OK();
@@ -130,7 +133,8 @@ Status Txn::Delete(std::string_view key) {
 }
 
 Iterator Txn::NewIterator(const ScanRange& range) {
-  if (state_ == nullptr) return Iterator(std::make_unique<mvcc::IteratorState>(NoState("NewIterator")));
+  if (state_ == nullptr)
+    return Iterator(std::make_unique<mvcc::IteratorState>(NoState("NewIterator")));
   if (Status s = state_->CheckUsable("NewIterator"); !s.ok()) {
     return Iterator(std::make_unique<mvcc::IteratorState>(std::move(s)));
   }
@@ -139,11 +143,7 @@ Iterator Txn::NewIterator(const ScanRange& range) {
 }
 
 Status Txn::Scan(const ScanRange& range, const ScanVisitor& visit) {
-  Iterator it = NewIterator(range);
-  for (; it.Valid(); it.Next()) {
-    if (!visit(it.key(), it.value())) break;
-  }
-  return it.status();
+  return mvcc::VisitAll(NewIterator(range), visit);
 }
 
 Status Txn::Commit() {

@@ -49,8 +49,8 @@ class TxnState {
   SnapshotRegistry::Entry snapshot;
   Phase phase = Phase::kActive;
   WriteBuffer writes;
-  std::vector<std::string> read_keys;    // serializable: keys looked up (present or absent)
-  std::vector<ScanRange> read_ranges;    // serializable: ranges scanned
+  std::vector<std::string> read_keys;  // serializable: keys looked up (present or absent)
+  std::vector<ScanRange> read_ranges;  // serializable: ranges scanned
 };
 
 }  // namespace memdb::mvcc

@@ -67,8 +67,8 @@ std::string Random::AlphaNumeric(size_t n) {
 }
 
 uint64_t Random::FreshSeed() {
-  uint64_t state = static_cast<uint64_t>(
-      std::chrono::high_resolution_clock::now().time_since_epoch().count());
+  uint64_t state =
+      static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
   int local = 0;
   state ^= reinterpret_cast<uintptr_t>(&local);
   return SplitMix64(state);

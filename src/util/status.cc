@@ -24,14 +24,22 @@ Status& Status::operator=(const Status& other) {
 
 std::string_view CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kNotFound: return "NotFound";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kInvalidArgument: return "InvalidArgument";
-    case Status::Code::kIOError: return "IOError";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kBusy: return "Busy";
-    case Status::Code::kNotSupported: return "NotSupported";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kNotFound:
+      return "NotFound";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Status::Code::kIOError:
+      return "IOError";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kBusy:
+      return "Busy";
+    case Status::Code::kNotSupported:
+      return "NotSupported";
   }
   return "Unknown";
 }
@@ -45,9 +53,7 @@ std::string Status::ToString() const {
   return out;
 }
 
-std::ostream& operator<<(std::ostream& os, const Status& status) {
-  return os << status.ToString();
-}
+std::ostream& operator<<(std::ostream& os, const Status& status) { return os << status.ToString(); }
 
 std::ostream& operator<<(std::ostream& os, Status::Code code) { return os << CodeName(code); }
 

@@ -27,8 +27,8 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::remove_cv_t<T>, Status>, "Result<Status> is meaningless");
 
  public:
-  Result(const T& value) : value_(value) {}  // NOLINT(google-explicit-constructor)
-  Result(T&& value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(const T& value) : value_(value) {}             // NOLINT(google-explicit-constructor)
+  Result(T&& value) : value_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) result_internal::DieOkStatus();
   }
