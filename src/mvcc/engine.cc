@@ -21,6 +21,15 @@ constexpr size_t kGarbageBudgetPerCommit = 8;
 // latch between rounds.
 constexpr size_t kGarbageBudgetPerRound = 512;
 
+// Statistics have one writer at a time (commit_mu_'s holder) and readers anywhere: a relaxed
+// load and store is enough, and cheaper than a locked read-modify-write.
+void Bump(std::atomic<uint64_t>& counter, uint64_t n) {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+void Drop(std::atomic<uint64_t>& counter, uint64_t n) {
+  counter.store(counter.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 Status Engine::ClosedError() {
@@ -136,9 +145,9 @@ Status Engine::Commit(TxnState* txn) {
   std::unique_lock<std::mutex> lock(commit_mu_);
   Status status = closed() ? ClosedError() : ValidateWrites(*txn);
   if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);
-  registry_.Release(&txn->snapshot);  // validation was its last use
   if (!status.ok()) {
-    conflicts_.fetch_add(1, std::memory_order_relaxed);
+    registry_.Release(&txn->snapshot);
+    if (status.IsConflict()) Bump(conflicts_, 1);
     return status;
   }
 
@@ -158,15 +167,16 @@ Status Engine::Commit(TxnState* txn) {
     ++new_versions;
     new_bytes += v->Footprint();
     scratch_versions_.push_back(v);
-    if (absent && !write.tombstone) live_keys_.fetch_add(1, std::memory_order_relaxed);
-    if (!absent && write.tombstone) live_keys_.fetch_sub(1, std::memory_order_relaxed);
+    if (absent && !write.tombstone) Bump(live_keys_, 1);
+    if (!absent && write.tombstone) Drop(live_keys_, 1);
   }
 
-  versions_.fetch_add(new_versions, std::memory_order_relaxed);
-  version_bytes_.fetch_add(new_bytes, std::memory_order_relaxed);
+  Bump(versions_, new_versions);
+  Bump(version_bytes_, new_bytes);
   {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
-    const uint64_t horizon = registry_.Publish(timestamp);
+    // Validation was the snapshot's last use: release it with the publication.
+    const uint64_t horizon = registry_.Publish(timestamp, &txn->snapshot);
     scratch_erase_.clear();
     // Existing keys first: their slots stay valid until the index changes shape.
     for (size_t i = 0; i < scratch_versions_.size(); ++i) {
@@ -186,7 +196,7 @@ Status Engine::Commit(TxnState* txn) {
     CollectQueued(horizon, kGarbageBudgetPerCommit + txn->writes.size());
   }
   index_bytes_.store(index_.NodeBytes(), std::memory_order_relaxed);
-  commits_.fetch_add(1, std::memory_order_relaxed);
+  Bump(commits_, 1);
   return Status::OK();
 }
 
@@ -208,7 +218,7 @@ Engine::PruneResult Engine::Prune(Version** slot, uint64_t horizon) {
   }
   if (head->older() == nullptr && !head->tombstone()) return PruneResult::kDone;
   garbage_.push_back({head->timestamp(), std::string(head->key())});
-  pending_garbage_.fetch_add(1, std::memory_order_relaxed);
+  Bump(pending_garbage_, 1);
   return PruneResult::kLater;
 }
 
@@ -223,7 +233,7 @@ void Engine::CollectQueued(uint64_t horizon, size_t budget) {
   for (; budget > 0 && !garbage_.empty() && garbage_.front().timestamp <= horizon; --budget) {
     const std::string key = std::move(garbage_.front().key);
     garbage_.pop_front();
-    pending_garbage_.fetch_sub(1, std::memory_order_relaxed);
+    Drop(pending_garbage_, 1);
     // A later commit of the key queued its own entry if it left garbage, so this one only
     // prunes up to the horizon and never queues again.
     Version** slot = index_.FindSlot(key);
@@ -235,8 +245,8 @@ void Engine::CollectQueued(uint64_t horizon, size_t budget) {
 }
 
 void Engine::Forget(ChainSize freed) {
-  versions_.fetch_sub(freed.versions, std::memory_order_relaxed);
-  version_bytes_.fetch_sub(freed.bytes, std::memory_order_relaxed);
+  Drop(versions_, freed.versions);
+  Drop(version_bytes_, freed.bytes);
 }
 
 void Engine::CollectGarbage() {

@@ -65,9 +65,15 @@ struct Index::Path {
 
 namespace {
 
-// The first entry of `node` whose key is >= `key`.
+// The first entry of `node` whose key is >= `key`; `*equal` says whether that entry's key is
+// `key`. Full keys are compared only where partials tie: for inner nodes a full key is a
+// separate heap string, two cache misses away.
 template <typename NodeT>
-int LowerBound(const NodeT& node, std::string_view key) {
+int LowerBound(const NodeT& node, std::string_view key, bool* equal) {
+  // The binary search below would take one dependent cache miss per line of partials;
+  // asking for all of them at once overlaps those misses.
+  for (int i = 0; i < node.count; i += 64 / sizeof(uint32_t)) __builtin_prefetch(node.partial + i);
+  *equal = false;
   const std::string& prefix = node.prefix;
   const size_t m = std::min(key.size(), prefix.size());
   const int c = m == 0 ? 0 : std::memcmp(key.data(), prefix.data(), m);
@@ -80,7 +86,12 @@ int LowerBound(const NodeT& node, std::string_view key) {
   int hi = static_cast<int>(std::upper_bound(begin + lo, end, p) - begin);
   while (lo < hi) {  // equal partials: compare the full keys
     const int mid = lo + (hi - lo) / 2;
-    if (node.KeyAt(mid) < key) {
+    const int cmp = node.KeyAt(mid).compare(key);
+    if (cmp == 0) {
+      *equal = true;
+      return mid;
+    }
+    if (cmp < 0) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -173,8 +184,9 @@ Index::Leaf* Index::FindLeaf(std::string_view key, Path* path) const {
   int depth = 0;
   while (!node->is_leaf) {
     auto* inner = static_cast<Inner*>(node);
-    int i = LowerBound(*inner, key);
-    if (i < inner->count && inner->keys[i] == key) ++i;  // keys equal to a separator go right
+    bool equal;
+    int i = LowerBound(*inner, key, &equal);
+    if (equal) ++i;  // keys equal to a separator go right
     if (path != nullptr) path->steps[depth] = {inner, i};
     ++depth;
     node = inner->child[i];
@@ -184,24 +196,30 @@ Index::Leaf* Index::FindLeaf(std::string_view key, Path* path) const {
 
 Version* Index::Find(std::string_view key) const {
   const Leaf* leaf = FindLeaf(key, nullptr);
-  const int pos = LowerBound(*leaf, key);
-  if (pos < leaf->count && leaf->KeyAt(pos) == key) return leaf->head[pos];
-  return nullptr;
+  bool equal;
+  const int pos = LowerBound(*leaf, key, &equal);
+  if (!equal) return nullptr;
+  // The caller copies the value next: request all of the version's lines at once.
+  Version* v = leaf->head[pos];
+  const char* bytes = reinterpret_cast<const char*>(v);
+  for (size_t off = 64; off < v->Footprint(); off += 64) __builtin_prefetch(bytes + off);
+  return v;
 }
 
 Version** Index::FindSlot(std::string_view key) {
   Leaf* leaf = FindLeaf(key, nullptr);
-  const int pos = LowerBound(*leaf, key);
-  if (pos < leaf->count && leaf->KeyAt(pos) == key) return &leaf->head[pos];
-  return nullptr;
+  bool equal;
+  const int pos = LowerBound(*leaf, key, &equal);
+  return equal ? &leaf->head[pos] : nullptr;
 }
 
 void Index::Insert(Version* head) {
   const std::string_view key = head->key();
   Path path;
   Leaf* leaf = FindLeaf(key, &path);
-  int pos = LowerBound(*leaf, key);
-  assert(pos == leaf->count || leaf->KeyAt(pos) != key);
+  bool equal;
+  int pos = LowerBound(*leaf, key, &equal);
+  assert(!equal);
   ++size_;
 
   auto insert_at = [](Leaf* target, int at, Version* v) {
@@ -301,8 +319,9 @@ void Index::InsertIntoParent(Path* path, int depth, std::string separator, Node*
 void Index::Erase(std::string_view key) {
   Path path;
   Leaf* leaf = FindLeaf(key, &path);
-  const int pos = LowerBound(*leaf, key);
-  assert(pos < leaf->count && leaf->KeyAt(pos) == key);
+  bool equal;
+  const int pos = LowerBound(*leaf, key, &equal);
+  assert(equal);
   const int tail = leaf->count - pos - 1;
   std::memmove(leaf->partial + pos, leaf->partial + pos + 1, tail * sizeof(uint32_t));
   std::memmove(leaf->head + pos, leaf->head + pos + 1, tail * sizeof(Version*));
@@ -349,7 +368,8 @@ void Index::RemoveChild(Path* path, int depth) {
 Index::Cursor Index::SeekGE(std::string_view key) const {
   Cursor c;
   c.leaf_ = FindLeaf(key, nullptr);
-  c.pos_ = LowerBound(*c.leaf_, key);
+  bool equal;
+  c.pos_ = LowerBound(*c.leaf_, key, &equal);
   if (c.pos_ == c.leaf_->count) {
     c.leaf_ = c.leaf_->next;
     c.pos_ = 0;
@@ -360,7 +380,8 @@ Index::Cursor Index::SeekGE(std::string_view key) const {
 Index::Cursor Index::SeekLT(std::string_view key) const {
   Cursor c;
   c.leaf_ = FindLeaf(key, nullptr);
-  c.pos_ = LowerBound(*c.leaf_, key);
+  bool equal;
+  c.pos_ = LowerBound(*c.leaf_, key, &equal);
   c.Prev();
   return c;
 }

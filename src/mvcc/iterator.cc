@@ -47,7 +47,7 @@ bool IteratorState::EngineHasEntry() {
   next.reserve(next_batch_size_);
   engine_done_ = engine_->ReadBatch(snapshot_.timestamp, range_, resume ? &last : nullptr,
                                     next_batch_size_, &next);
-  next_batch_size_ = std::min(next_batch_size_ * 4, kMaxBatch);
+  next_batch_size_ = std::min(next_batch_size_ * 2, kMaxBatch);
   batch_ = std::move(next);
   batch_pos_ = 0;
   return !batch_.empty();

@@ -41,8 +41,13 @@ void SnapshotRegistry::AcquireAt(Entry* entry, uint64_t timestamp) {
 }
 
 bool SnapshotRegistry::Release(Entry* entry) {
-  std::lock_guard<std::mutex> lock(mu_);
+  // Only the entry's owner registers and releases it, so it may read the flag unlocked.
   if (!entry->registered) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return Unlink(entry);
+}
+
+bool SnapshotRegistry::Unlink(Entry* entry) {
   const bool was_oldest = head_ == entry;
   if (entry->prev != nullptr) {
     entry->prev->next = entry->next;
@@ -60,8 +65,9 @@ bool SnapshotRegistry::Release(Entry* entry) {
   return was_oldest;
 }
 
-uint64_t SnapshotRegistry::Publish(uint64_t timestamp) {
+uint64_t SnapshotRegistry::Publish(uint64_t timestamp, Entry* committer) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (committer->registered) Unlink(committer);
   latest_.store(timestamp, std::memory_order_release);
   return HorizonLocked();
 }

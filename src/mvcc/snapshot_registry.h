@@ -33,7 +33,8 @@ class SnapshotRegistry {
     Entry* next = nullptr;
   };
 
-  // Registers `entry` at the latest commit timestamp and returns that timestamp.
+  // Registers `entry` at the latest commit timestamp and returns that timestamp. An entry is
+  // registered and released by one owner thread at a time.
   uint64_t Acquire(Entry* entry);
   // Registers `entry` at `timestamp`, an older snapshot that is already registered by another
   // entry (so the horizon cannot have passed it).
@@ -45,13 +46,15 @@ class SnapshotRegistry {
   // The newest committed timestamp. Readers holding the engine latch shared read a
   // consistent state at it, since commits publish with the latch held exclusively.
   uint64_t latest() const { return latest_.load(std::memory_order_acquire); }
-  // Makes `timestamp` the latest commit and returns the new horizon.
-  uint64_t Publish(uint64_t timestamp);
+  // Makes `timestamp` the latest commit, releases the committing transaction's snapshot, and
+  // returns the new horizon.
+  uint64_t Publish(uint64_t timestamp, Entry* committer);
   // The oldest timestamp any open or future snapshot can read.
   uint64_t Horizon() const;
   size_t open_count() const;
 
  private:
+  bool Unlink(Entry* entry);  // requires mu_
   uint64_t HorizonLocked() const { return head_ != nullptr ? head_->timestamp : latest(); }
 
   mutable std::mutex mu_;
