@@ -14,12 +14,20 @@ constexpr int kMaxHeight = 24;      // 64^12 keys would already exhaust memory
 
 // The four bytes of `key` after its first `skip` bytes, big-endian and zero-padded, so that
 // comparing partials of keys sharing a prefix orders them like the keys (ties aside).
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PartialOf byte-swaps a little-endian load");
+
 uint32_t PartialOf(std::string_view key, size_t skip) {
-  unsigned char bytes[4] = {0, 0, 0, 0};
-  if (key.size() > skip)
-    std::memcpy(bytes, key.data() + skip, std::min<size_t>(4, key.size() - skip));
-  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
-         uint32_t{bytes[3]};
+  if (key.size() >= skip + 4) {
+    uint32_t word;
+    std::memcpy(&word, key.data() + skip, 4);
+    return __builtin_bswap32(word);
+  }
+  uint32_t partial = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    const size_t at = skip + i;
+    partial = (partial << 8) | (at < key.size() ? static_cast<unsigned char>(key[at]) : 0u);
+  }
+  return partial;
 }
 
 size_t CommonPrefixLength(std::string_view a, std::string_view b) {
@@ -80,21 +88,24 @@ int LowerBound(const NodeT& node, std::string_view key, bool* equal) {
   if (c < 0 || (c == 0 && key.size() < prefix.size())) return 0;  // below every key
   if (c > 0) return node.count;                                   // above every key
   const uint32_t p = PartialOf(key, prefix.size());
-  const uint32_t* begin = node.partial;
-  const uint32_t* end = node.partial + node.count;
-  int lo = static_cast<int>(std::lower_bound(begin, end, p) - begin);
-  int hi = static_cast<int>(std::upper_bound(begin + lo, end, p) - begin);
-  while (lo < hi) {  // equal partials: compare the full keys
-    const int mid = lo + (hi - lo) / 2;
-    const int cmp = node.KeyAt(mid).compare(key);
-    if (cmp == 0) {
-      *equal = true;
-      return mid;
+  // Branch-free lower bound over the partials (the compiler turns the select into a cmov).
+  int lo = 0;
+  if (node.count > 0) {
+    const uint32_t* base = node.partial;
+    int n = node.count;
+    while (n > 1) {
+      const int half = n / 2;
+      base = base[half] < p ? base + half : base;
+      n -= half;
     }
-    if (cmp < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+    lo = static_cast<int>(base - node.partial) + (*base < p ? 1 : 0);
+  }
+  // Entries whose partial ties with the key's: compare full keys, in order.
+  for (; lo < node.count && node.partial[lo] == p; ++lo) {
+    const int cmp = node.KeyAt(lo).compare(key);
+    if (cmp >= 0) {
+      *equal = cmp == 0;
+      break;
     }
   }
   return lo;
