@@ -1,0 +1,447 @@
+// The Db facade (include/memdb/db/db.h, kv_store.h): point operations and scans on the latest
+// committed state, Update's retry loop, View's read-only transactions, Open's option checks, and
+// use through the KvStore seam.
+#include "memdb/db/db.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "memdb/db/kv_store.h"
+#include "memdb/mvcc/kv_transaction.h"
+#include "memdb/util/status.h"
+
+namespace memdb {
+namespace {
+
+using Code = Status::Code;
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
+::testing::AssertionResult HasCode(const Status& s, Code code, std::string_view substr = {}) {
+  if (s.code() != code) {
+    return ::testing::AssertionFailure() << "expected code " << code << ", got " << s;
+  }
+  if (s.message().find(substr) == std::string_view::npos) {
+    return ::testing::AssertionFailure()
+           << "expected a message containing \"" << substr << "\", got " << s;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult IsOk(const Status& s) { return HasCode(s, Code::kOk); }
+
+Db OpenDb(Options options = {}) {
+  Result<Db> db = Db::Open(options);
+  EXPECT_TRUE(IsOk(db.status()));
+  return std::move(db).value();
+}
+
+Rows ScanRows(KvStore& store, const ScanRange& range) {
+  Rows rows;
+  EXPECT_TRUE(IsOk(store.Scan(range, [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(k, v);
+    return true;
+  })));
+  return rows;
+}
+
+std::string Latest(KvStore& store, std::string_view key) {
+  Result<std::string> r = store.Get(key);
+  if (r.ok()) return *r;
+  EXPECT_TRUE(HasCode(r.status(), Code::kNotFound)) << key;
+  return "<absent>";
+}
+
+TEST(DbOpenTest, RejectsMaxUpdateAttemptsBelowOne) {
+  for (int attempts : {0, -1, -1000}) {
+    Options options;
+    options.max_update_attempts = attempts;
+    Result<Db> db = Db::Open(options);
+    ASSERT_FALSE(db.ok());
+    EXPECT_TRUE(HasCode(db.status(), Code::kInvalidArgument,
+                        "Options::max_update_attempts must be at least 1, got " +
+                            std::to_string(attempts)));
+  }
+}
+
+TEST(DbOpenTest, AcceptsOneUpdateAttemptAndKeepsTheOptions) {
+  Options options;
+  options.max_update_attempts = 1;
+  options.default_isolation = IsolationLevel::kSerializable;
+  Db db = OpenDb(options);
+  EXPECT_EQ(db.options().max_update_attempts, 1);
+  EXPECT_EQ(db.options().default_isolation, IsolationLevel::kSerializable);
+  EXPECT_EQ(db.Begin().isolation(), IsolationLevel::kSerializable);
+}
+
+TEST(DbOpenTest, NewDatabaseIsEmpty) {
+  Db db = OpenDb();
+  EXPECT_TRUE(HasCode(db.Get("anything").status(), Code::kNotFound, "\"anything\" not found"));
+  EXPECT_EQ(ScanRows(db, ScanRange::All()), Rows{});
+  const DbStats stats = db.GetStats();
+  EXPECT_EQ(stats.last_commit_timestamp, 0u);
+  EXPECT_EQ(stats.live_keys, 0u);
+  EXPECT_EQ(stats.versions, 0u);
+  EXPECT_EQ(stats.commits, 0u);
+  EXPECT_EQ(stats.active_snapshots, 0u);
+}
+
+TEST(DbTest, PutGetDeleteRoundTrip) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("user:1", "alice")));
+  EXPECT_EQ(Latest(db, "user:1"), "alice");
+  ASSERT_TRUE(IsOk(db.Put("user:1", "alice v2")));
+  EXPECT_EQ(Latest(db, "user:1"), "alice v2");
+  ASSERT_TRUE(IsOk(db.Delete("user:1")));
+  EXPECT_TRUE(HasCode(db.Get("user:1").status(), Code::kNotFound, "key \"user:1\" not found"));
+  EXPECT_TRUE(IsOk(db.Delete("user:1"))) << "deleting an absent key is OK";
+  EXPECT_TRUE(IsOk(db.Delete("never-existed")));
+  ASSERT_TRUE(IsOk(db.Put("user:1", "back")));
+  EXPECT_EQ(Latest(db, "user:1"), "back");
+  const DbStats stats = db.GetStats();
+  EXPECT_EQ(stats.live_keys, 1u);
+  EXPECT_GE(stats.commits, 4u);
+}
+
+TEST(DbTest, GetIntoStringReusesStorageAndLeavesItOnNotFound) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("k", "value")));
+  std::string out = "previous contents";
+  EXPECT_TRUE(IsOk(db.Get("k", &out)));
+  EXPECT_EQ(out, "value");
+  EXPECT_TRUE(HasCode(db.Get("missing", &out), Code::kNotFound));
+  EXPECT_EQ(out, "value");
+}
+
+TEST(DbTest, BinaryKeysAndValuesRoundTrip) {
+  Db db = OpenDb();
+  const std::string key("\x00k\xff\x00", 4);
+  const std::string value("\x00\x01\x02\xff", 4);
+  ASSERT_TRUE(IsOk(db.Put(key, value)));
+  ASSERT_TRUE(IsOk(db.Put("", "empty key")));
+  ASSERT_TRUE(IsOk(db.Put("empty value", "")));
+  EXPECT_EQ(Latest(db, key), value);
+  EXPECT_EQ(Latest(db, ""), "empty key");
+  EXPECT_EQ(Latest(db, "empty value"), "");
+  EXPECT_EQ(Latest(db, std::string("\x00k\xff", 3)), "<absent>");
+  EXPECT_EQ(ScanRows(db, ScanRange::All()),
+            (Rows{{"", "empty key"}, {key, value}, {"empty value", ""}}));
+}
+
+TEST(DbTest, ScanVisitsRangesInOrderBothWays) {
+  Db db = OpenDb();
+  for (const char* k : {"a", "b:1", "b:2", "b:3", "c", "d", "\xff", "\xff\xff"}) {
+    ASSERT_TRUE(IsOk(db.Put(k, std::string("v") + k)));
+  }
+  EXPECT_EQ(ScanRows(db, ScanRange::Prefix("b:")),
+            (Rows{{"b:1", "vb:1"}, {"b:2", "vb:2"}, {"b:3", "vb:3"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::Prefix("b:").Reversed()),
+            (Rows{{"b:3", "vb:3"}, {"b:2", "vb:2"}, {"b:1", "vb:1"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::Between("b:2", "d")),
+            (Rows{{"b:2", "vb:2"}, {"b:3", "vb:3"}, {"c", "vc"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::Between("b:2", "d").Reversed()),
+            (Rows{{"c", "vc"}, {"b:3", "vb:3"}, {"b:2", "vb:2"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::Prefix("\xff")),
+            (Rows{{"\xff", "v\xff"}, {"\xff\xff", "v\xff\xff"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::From("d").Reversed()),
+            (Rows{{"\xff\xff", "v\xff\xff"}, {"\xff", "v\xff"}, {"d", "vd"}}));
+  EXPECT_EQ(ScanRows(db, ScanRange::Between("b", "b")), Rows{});
+  EXPECT_EQ(ScanRows(db, ScanRange::Prefix("e")), Rows{});
+  EXPECT_EQ(ScanRows(db, ScanRange::All()).size(), 8u);
+}
+
+TEST(DbTest, ScanStopsWhenTheVisitorReturnsFalse) {
+  Db db = OpenDb();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(IsOk(db.Put("k" + std::to_string(100 + i), "v")));
+  std::vector<std::string> seen;
+  ASSERT_TRUE(IsOk(db.Scan(ScanRange::All().Reversed(), [&](std::string_view k, std::string_view) {
+    seen.emplace_back(k);
+    return seen.size() < 3;
+  })));
+  EXPECT_EQ(seen, (std::vector<std::string>{"k199", "k198", "k197"}));
+}
+
+TEST(DbTest, NewIteratorReadsTheLatestSnapshotAtCreation) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("a", "1")));
+  ASSERT_TRUE(IsOk(db.Put("b", "2")));
+  Iterator it = db.NewIterator();
+  EXPECT_EQ(db.GetStats().active_snapshots, 1u);
+  ASSERT_TRUE(IsOk(db.Put("a", "changed")));
+  ASSERT_TRUE(IsOk(db.Put("c", "3")));
+  Rows rows;
+  for (; it.Valid(); it.Next()) rows.emplace_back(it.key(), it.value());
+  EXPECT_TRUE(IsOk(it.status()));
+  EXPECT_EQ(rows, (Rows{{"a", "1"}, {"b", "2"}}));
+  it = Iterator();
+  EXPECT_EQ(db.GetStats().active_snapshots, 0u) << "a destroyed iterator releases its snapshot";
+}
+
+TEST(DbUpdateTest, CommitsTheBodysWritesAndReadsItsOwnWrites) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("a", "1")));
+  int calls = 0;
+  ASSERT_TRUE(IsOk(db.Update([&](KvTransaction& txn) -> Status {
+    ++calls;
+    if (Status s = txn.Put("b", "2"); !s.ok()) return s;
+    if (Status s = txn.Delete("a"); !s.ok()) return s;
+    EXPECT_EQ(txn.Get("b").value_or("<absent>"), "2");
+    EXPECT_TRUE(HasCode(txn.Get("a").status(), Code::kNotFound));
+    return Status::OK();
+  })));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Latest(db, "a"), "<absent>");
+  EXPECT_EQ(Latest(db, "b"), "2");
+}
+
+// The body commits a conflicting write through a second transaction on the same Db during its
+// first two attempts; Update must run it a third time, on a fresh snapshot, and commit that.
+TEST(DbUpdateTest, RetriesOnConflictWithAFreshSnapshot) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("counter", "0")));
+  int attempts = 0;
+  std::vector<std::string> seen;
+  const Status s = db.Update([&](KvTransaction& txn) -> Status {
+    ++attempts;
+    Result<std::string> v = txn.Get("counter");
+    if (!v.ok()) return v.status();
+    seen.push_back(*v);
+    if (attempts <= 2) {
+      // A concurrent writer wins the race on "counter".
+      EXPECT_TRUE(IsOk(db.Put("counter", "interloper-" + std::to_string(attempts))));
+    }
+    return txn.Put("counter", *v + "+1");
+  });
+  EXPECT_TRUE(IsOk(s));
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{"0", "interloper-1", "interloper-2"}));
+  EXPECT_EQ(Latest(db, "counter"), "interloper-2+1");
+  EXPECT_EQ(db.GetStats().conflicts, 2u);
+}
+
+TEST(DbUpdateTest, GivesUpAfterMaxUpdateAttempts) {
+  Options options;
+  options.max_update_attempts = 3;
+  Db db = OpenDb(options);
+  ASSERT_TRUE(IsOk(db.Put("hot", "0")));
+  int attempts = 0;
+  const Status s = db.Update([&](KvTransaction& txn) -> Status {
+    ++attempts;
+    if (Status put = txn.Put("hot", "from update"); !put.ok()) return put;
+    if (Status put = txn.Put("side", "effect"); !put.ok()) return put;
+    return db.Put("hot", "interloper " + std::to_string(attempts));  // always loses
+  });
+  EXPECT_TRUE(HasCode(s, Code::kConflict, "Db::Update gave up after 3 attempts"));
+  EXPECT_TRUE(HasCode(s, Code::kConflict, "last conflict: write-write conflict on key \"hot\""));
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(Latest(db, "hot"), "interloper 3");
+  EXPECT_EQ(Latest(db, "side"), "<absent>") << "a lost attempt leaked a write";
+  EXPECT_EQ(db.GetStats().conflicts, 3u);
+}
+
+TEST(DbUpdateTest, OneAttemptMeansNoRetry) {
+  Options options;
+  options.max_update_attempts = 1;
+  Db db = OpenDb(options);
+  int attempts = 0;
+  const Status s = db.Update([&](KvTransaction& txn) -> Status {
+    ++attempts;
+    if (Status put = txn.Put("k", "mine"); !put.ok()) return put;
+    return db.Put("k", "theirs");
+  });
+  EXPECT_TRUE(HasCode(s, Code::kConflict, "gave up after 1 attempts"));
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST(DbUpdateTest, ReturnsTheBodysErrorAndDoesNotCommit) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("k", "before")));
+  const DbStats before = db.GetStats();
+  int attempts = 0;
+  const Status s = db.Update([&](KvTransaction& txn) -> Status {
+    ++attempts;
+    EXPECT_TRUE(IsOk(txn.Put("k", "after")));
+    EXPECT_TRUE(IsOk(txn.Put("new", "x")));
+    return Status::Busy("the body changed its mind");
+  });
+  EXPECT_EQ(s, Status::Busy("the body changed its mind"));
+  EXPECT_EQ(attempts, 1) << "a body error is not retried";
+  EXPECT_EQ(Latest(db, "k"), "before");
+  EXPECT_EQ(Latest(db, "new"), "<absent>");
+  const DbStats after = db.GetStats();
+  EXPECT_EQ(after.commits, before.commits);
+  EXPECT_EQ(after.last_commit_timestamp, before.last_commit_timestamp);
+  EXPECT_EQ(after.active_snapshots, 0u) << "the failed attempt's snapshot is still held";
+}
+
+TEST(DbUpdateTest, ConflictReturnedByTheBodyIsReturnedNotRetried) {
+  // kv_store.h: "Return OK to commit; any other status rolls back and is returned." Only a
+  // Conflict from the commit is retried.
+  Db db = OpenDb();
+  int attempts = 0;
+  const Status s = db.Update([&](KvTransaction& txn) -> Status {
+    ++attempts;
+    EXPECT_TRUE(IsOk(txn.Put("k", "v")));
+    return Status::Conflict("from the body");
+  });
+  EXPECT_TRUE(HasCode(s, Code::kConflict));
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(Latest(db, "k"), "<absent>");
+}
+
+TEST(DbUpdateTest, UsesTheDefaultIsolationLevel) {
+  // The body reads "a" and writes "b"; a concurrent write of "a" is a conflict only when
+  // serializable.
+  for (IsolationLevel level : {IsolationLevel::kSnapshot, IsolationLevel::kSerializable}) {
+    Options options;
+    options.default_isolation = level;
+    Db db = OpenDb(options);
+    ASSERT_TRUE(IsOk(db.Put("a", "0")));
+    int attempts = 0;
+    ASSERT_TRUE(IsOk(db.Update([&](KvTransaction& txn) -> Status {
+      ++attempts;
+      Result<std::string> a = txn.Get("a");
+      if (!a.ok()) return a.status();
+      if (attempts == 1) {
+        EXPECT_TRUE(IsOk(db.Put("a", "changed")));
+      }
+      return txn.Put("b", "saw " + *a);
+    })));
+    if (level == IsolationLevel::kSerializable) {
+      EXPECT_EQ(attempts, 2);
+      EXPECT_EQ(Latest(db, "b"), "saw changed");
+    } else {
+      EXPECT_EQ(attempts, 1);
+      EXPECT_EQ(Latest(db, "b"), "saw 0");
+    }
+  }
+}
+
+TEST(DbViewTest, IsReadOnlyAndReturnsTheBodysStatus) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("k", "v")));
+  int calls = 0;
+  const Status s = db.View([&](KvTransaction& txn) -> Status {
+    ++calls;
+    EXPECT_EQ(txn.Get("k").value_or("<absent>"), "v");
+    EXPECT_TRUE(HasCode(txn.Put("k", "w"), Code::kInvalidArgument, "read-only transaction"));
+    EXPECT_TRUE(HasCode(txn.Delete("k"), Code::kInvalidArgument, "read-only transaction"));
+    int n = 0;
+    EXPECT_TRUE(IsOk(txn.Scan(ScanRange::All(), [&](std::string_view, std::string_view) {
+      ++n;
+      return true;
+    })));
+    EXPECT_EQ(n, 1);
+    return Status::OK();
+  });
+  EXPECT_TRUE(IsOk(s));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Latest(db, "k"), "v");
+  EXPECT_EQ(db.GetStats().commits, 1u);
+
+  const Status err = db.View([](KvTransaction&) { return Status::NotFound("body says so"); });
+  EXPECT_EQ(err, Status::NotFound("body says so"));
+  EXPECT_EQ(db.GetStats().active_snapshots, 0u);
+}
+
+TEST(DbViewTest, ReadsOneSnapshotWhileOthersCommit) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("x", "1")));
+  ASSERT_TRUE(IsOk(db.Put("y", "1")));
+  ASSERT_TRUE(IsOk(db.View([&](KvTransaction& txn) -> Status {
+    EXPECT_EQ(txn.Get("x").value_or("?"), "1");
+    EXPECT_TRUE(IsOk(db.Update([](KvTransaction& w) -> Status {
+      if (Status s = w.Put("x", "2"); !s.ok()) return s;
+      return w.Put("y", "2");
+    })));
+    EXPECT_EQ(txn.Get("y").value_or("?"), "1");
+    return Status::OK();
+  })));
+  EXPECT_EQ(Latest(db, "y"), "2");
+}
+
+// Code written against the KvStore seam works with a Db behind a base-class reference.
+Status TransferThroughKvStore(KvStore& store, std::string_view from, std::string_view to, int n) {
+  return store.Update([&](KvTransaction& txn) -> Status {
+    Result<std::string> a = txn.Get(from);
+    if (!a.ok()) return a.status();
+    Result<std::string> b = txn.Get(to);
+    if (!b.ok()) return b.status();
+    if (Status s = txn.Put(from, std::to_string(std::stoi(*a) - n)); !s.ok()) return s;
+    return txn.Put(to, std::to_string(std::stoi(*b) + n));
+  });
+}
+
+TEST(DbKvStoreTest, UsableThroughABaseClassReference) {
+  Db db = OpenDb();
+  KvStore& store = db;
+  ASSERT_TRUE(IsOk(store.Put("acct:a", "100")));
+  ASSERT_TRUE(IsOk(store.Put("acct:b", "0")));
+  ASSERT_TRUE(IsOk(store.Put("tmp", "x")));
+  ASSERT_TRUE(IsOk(store.Delete("tmp")));
+  ASSERT_TRUE(IsOk(TransferThroughKvStore(store, "acct:a", "acct:b", 30)));
+  EXPECT_EQ(Latest(store, "acct:a"), "70");
+  EXPECT_EQ(Latest(store, "acct:b"), "30");
+  EXPECT_EQ(Latest(store, "tmp"), "<absent>");
+  EXPECT_EQ(ScanRows(store, ScanRange::Prefix("acct:")),
+            (Rows{{"acct:a", "70"}, {"acct:b", "30"}}));
+  EXPECT_TRUE(HasCode(TransferThroughKvStore(store, "acct:a", "acct:nobody", 1),
+                      Code::kNotFound, "acct:nobody"));
+  int total = 0;
+  ASSERT_TRUE(IsOk(store.View([&](KvTransaction& txn) -> Status {
+    return txn.Scan(ScanRange::Prefix("acct:"), [&](std::string_view, std::string_view v) {
+      total += std::stoi(std::string(v));
+      return true;
+    });
+  })));
+  EXPECT_EQ(total, 100);
+  // Destroying through the base class is fine too.
+  std::unique_ptr<KvStore> owned = std::make_unique<Db>(OpenDb());
+  EXPECT_TRUE(IsOk(owned->Put("k", "v")));
+  EXPECT_EQ(Latest(*owned, "k"), "v");
+}
+
+TEST(DbTest, MoveConstructionKeepsTheData) {
+  Db a = OpenDb();
+  ASSERT_TRUE(IsOk(a.Put("k", "v")));
+  Txn open_txn = a.Begin();
+  Db b = std::move(a);
+  EXPECT_EQ(Latest(b, "k"), "v");
+  EXPECT_EQ(open_txn.Get("k").value_or("<absent>"), "v") << "moving a Db must not close it";
+  ASSERT_TRUE(IsOk(open_txn.Put("k2", "v2")));
+  EXPECT_TRUE(IsOk(open_txn.Commit()));
+  EXPECT_EQ(Latest(b, "k2"), "v2");
+}
+
+TEST(DbTest, StatsCountCommitsConflictsKeysAndSnapshots) {
+  Db db = OpenDb();
+  ASSERT_TRUE(IsOk(db.Put("a", "1")));
+  ASSERT_TRUE(IsOk(db.Put("b", "2")));
+  ASSERT_TRUE(IsOk(db.Put("a", "3")));
+  DbStats s = db.GetStats();
+  EXPECT_EQ(s.commits, 3u);
+  EXPECT_EQ(s.last_commit_timestamp, 3u);
+  EXPECT_EQ(s.live_keys, 2u);
+  EXPECT_EQ(s.versions, 2u) << "no snapshot is open, so the old version of a is reclaimed";
+  EXPECT_GT(s.memory_bytes, 0u);
+  Txn t1 = db.Begin();
+  Txn t2 = db.Begin();
+  EXPECT_EQ(db.GetStats().active_snapshots, 2u);
+  ASSERT_TRUE(IsOk(t1.Put("a", "x")));
+  ASSERT_TRUE(IsOk(t2.Put("a", "y")));
+  ASSERT_TRUE(IsOk(t1.Commit()));
+  EXPECT_TRUE(HasCode(t2.Commit(), Code::kConflict));
+  s = db.GetStats();
+  EXPECT_EQ(s.commits, 4u);
+  EXPECT_EQ(s.conflicts, 1u);
+  EXPECT_EQ(s.active_snapshots, 0u);
+  ASSERT_TRUE(IsOk(db.Delete("b")));
+  EXPECT_EQ(db.GetStats().live_keys, 1u);
+}
+
+}  // namespace
+}  // namespace memdb
