@@ -83,7 +83,10 @@ bool Engine::ReadBatch(uint64_t timestamp, const ScanRange& range,
   }
   for (; c.Valid(); range.reverse ? c.Prev() : c.Next()) {
     const Version* head = c.head();
-    if (!range.Contains(head->key())) return true;  // walked out of the range
+    // The seek placed the cursor inside the range; only the far bound can end it.
+    const bool past_end = range.reverse ? head->key() < std::string_view(range.begin)
+                                        : range.has_end && head->key() >= std::string_view(range.end);
+    if (past_end) return true;
     if (out->size() == max) return false;
     const Version* v = VisibleAt(head, timestamp);
     if (v != nullptr && !v->tombstone()) out->push_back({v->key(), v->value()});
