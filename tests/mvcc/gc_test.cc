@@ -1,0 +1,329 @@
+// Version garbage collection: versions an open snapshot may read are kept, and everything else
+// is reclaimed -- as commits proceed, when the oldest snapshot ends, and on CollectGarbage.
+// Memory is observed through Db::GetStats(): after the last old snapshot is released the
+// counters must return exactly to what they were before it was taken.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "memdb/db/db.h"
+#include "memdb/mvcc/iterator.h"
+#include "memdb/mvcc/txn.h"
+#include "memdb/util/status.h"
+
+namespace memdb {
+namespace {
+
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
+::testing::AssertionResult IsOk(const Status& s) {
+  if (s.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << s;
+}
+
+std::string KeyOf(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "key:%06d", i);
+  return buf;
+}
+
+// Values of one fixed length, so that a key's footprint does not depend on its round.
+std::string ValueOf(int i, int round) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "r%04d-v%06d", round, i);
+  return buf;
+}
+
+// The bytes one version occupies: its 20-byte header, key and value (mvcc/version.h).
+uint64_t Footprint(std::string_view key, std::string_view value) {
+  return 20 + key.size() + value.size();
+}
+
+Rows ScanAll(Txn& txn, const ScanRange& range = ScanRange::Prefix("key:")) {
+  Rows rows;
+  EXPECT_TRUE(IsOk(txn.Scan(range, [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(k, v);
+    return true;
+  })));
+  return rows;
+}
+
+Rows Expected(int keys, int round) {
+  Rows rows;
+  for (int i = 0; i < keys; ++i) rows.emplace_back(KeyOf(i), ValueOf(i, round));
+  return rows;
+}
+
+std::string StatsString(const DbStats& s) {
+  return "versions=" + std::to_string(s.versions) + " live_keys=" + std::to_string(s.live_keys) +
+         " memory_bytes=" + std::to_string(s.memory_bytes) +
+         " pending_garbage=" + std::to_string(s.pending_garbage) +
+         " active_snapshots=" + std::to_string(s.active_snapshots);
+}
+
+class GcTest : public ::testing::Test {
+ protected:
+  static constexpr int kKeys = 600;  // several leaves of the index
+
+  void SetUp() override {
+    Txn load = db_.Begin();
+    for (int i = 0; i < kKeys; ++i) ASSERT_TRUE(IsOk(load.Put(KeyOf(i), ValueOf(i, 0))));
+    ASSERT_TRUE(IsOk(load.Commit()));
+    db_.CollectGarbage();
+    baseline_ = db_.GetStats();
+    ASSERT_EQ(baseline_.versions, static_cast<uint64_t>(kKeys)) << StatsString(baseline_);
+    ASSERT_EQ(baseline_.live_keys, static_cast<uint64_t>(kKeys));
+    ASSERT_EQ(baseline_.pending_garbage, 0u);
+  }
+
+  // Overwrites every key `rounds` times (values of the same length), deleting every third key
+  // and re-creating it in between, and ends with every key present at round `last_round`.
+  void Churn(int first_round, int last_round) {
+    for (int round = first_round; round <= last_round; ++round) {
+      Txn w = db_.Begin();
+      for (int i = 0; i < kKeys; ++i) {
+        if (i % 3 == round % 3 && round != last_round) {
+          ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
+        } else {
+          ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, round))));
+        }
+      }
+      ASSERT_TRUE(IsOk(w.Commit()));
+    }
+  }
+
+  void ExpectBaseline(const char* when) {
+    const DbStats now = db_.GetStats();
+    SCOPED_TRACE(std::string(when) + ": " + StatsString(now) + " vs baseline " +
+                 StatsString(baseline_));
+    EXPECT_EQ(now.versions, baseline_.versions);
+    EXPECT_EQ(now.memory_bytes, baseline_.memory_bytes);
+    EXPECT_EQ(now.live_keys, baseline_.live_keys);
+    EXPECT_EQ(now.pending_garbage, 0u);
+  }
+
+  Db db_ = Db::Open(Options{}).value();
+  DbStats baseline_;
+};
+
+TEST_F(GcTest, OverwritesWithoutSnapshotsKeepOneVersionPerKey) {
+  for (int round = 1; round <= 10; ++round) {
+    ASSERT_NO_FATAL_FAILURE(Churn(round, round));
+    const DbStats s = db_.GetStats();
+    EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys)) << "round " << round;
+    EXPECT_EQ(s.memory_bytes, baseline_.memory_bytes) << "round " << round;
+    EXPECT_EQ(s.pending_garbage, 0u);
+  }
+}
+
+// The brief's scenario, for each way a snapshot can end.
+TEST_F(GcTest, MemoryReturnsToBaselineWhenTheOldSnapshotIsReleased) {
+  for (const char* release : {"Rollback", "Commit", "destructor", "move-assignment"}) {
+    SCOPED_TRACE(std::string("released by ") + release);
+    Txn old = db_.Begin();
+    ASSERT_EQ(ScanAll(old), Expected(kKeys, 0));
+    ASSERT_NO_FATAL_FAILURE(Churn(1, 12));
+    const DbStats grown = db_.GetStats();
+    EXPECT_GT(grown.versions, baseline_.versions * 5) << StatsString(grown);
+    EXPECT_GT(grown.memory_bytes, baseline_.memory_bytes * 3) << StatsString(grown);
+    EXPECT_GT(grown.pending_garbage, 0u);
+    EXPECT_EQ(grown.live_keys, static_cast<uint64_t>(kKeys));
+    db_.CollectGarbage();  // must not free anything the old snapshot reads
+    EXPECT_EQ(db_.GetStats().versions, grown.versions) << "GC freed versions a snapshot reads";
+    // The old snapshot reads its values right up to its release.
+    EXPECT_EQ(ScanAll(old), Expected(kKeys, 0));
+    EXPECT_EQ(ScanAll(old, ScanRange::Prefix("key:").Reversed()).front(),
+              std::make_pair(KeyOf(kKeys - 1), ValueOf(kKeys - 1, 0)));
+    for (int i = 0; i < kKeys; i += 7) {
+      EXPECT_EQ(old.Get(KeyOf(i)).value_or("<absent>"), ValueOf(i, 0));
+    }
+    if (std::string_view(release) == "Rollback") {
+      ASSERT_TRUE(IsOk(old.Rollback()));
+    } else if (std::string_view(release) == "Commit") {
+      ASSERT_TRUE(IsOk(old.Commit()));
+    } else if (std::string_view(release) == "destructor") {
+      Txn gone = std::move(old);
+    } else {
+      old = Txn();
+    }
+    EXPECT_EQ(db_.GetStats().active_snapshots, 0u);
+    // Releasing the oldest snapshot reclaims what it held back, without further commits.
+    ExpectBaseline("right after the release");
+    db_.CollectGarbage();
+    ExpectBaseline("after CollectGarbage");
+    // Bring the values back to round 0 for the next variant (no snapshot open: no garbage).
+    ASSERT_NO_FATAL_FAILURE(Churn(0, 0));
+    ExpectBaseline("after restoring round 0");
+  }
+}
+
+TEST_F(GcTest, TombstonedKeysLeaveTheIndexAfterGc) {
+  constexpr int kTemp = 3000;
+  Txn old = db_.Begin();
+  // Create, overwrite and delete many keys that sort after every baseline key; delete every
+  // tenth baseline key too.
+  for (int round = 0; round < 3; ++round) {
+    Txn w = db_.Begin();
+    for (int i = 0; i < kTemp; ++i) ASSERT_TRUE(IsOk(w.Put("tmp:" + KeyOf(i), ValueOf(i, round))));
+    ASSERT_TRUE(IsOk(w.Commit()));
+  }
+  uint64_t deleted_bytes = 0;
+  int deleted = 0;
+  {
+    Txn w = db_.Begin();
+    for (int i = 0; i < kTemp; ++i) ASSERT_TRUE(IsOk(w.Delete("tmp:" + KeyOf(i))));
+    for (int i = 0; i < kKeys; i += 10) {
+      ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
+      deleted_bytes += Footprint(KeyOf(i), ValueOf(i, 0));
+      ++deleted;
+    }
+    ASSERT_TRUE(IsOk(w.Commit()));
+  }
+  const DbStats held = db_.GetStats();
+  EXPECT_EQ(held.live_keys, static_cast<uint64_t>(kKeys - deleted)) << StatsString(held);
+  EXPECT_GE(held.versions, static_cast<uint64_t>(kKeys + 4 * kTemp)) << StatsString(held);
+  // The old snapshot still sees every baseline key and none of the temporary ones.
+  EXPECT_EQ(ScanAll(old), Expected(kKeys, 0));
+  EXPECT_EQ(ScanAll(old, ScanRange::Prefix("tmp:")), Rows{});
+  ASSERT_TRUE(IsOk(old.Rollback()));
+  db_.CollectGarbage();
+
+  const DbStats after = db_.GetStats();
+  SCOPED_TRACE("after GC: " + StatsString(after) + "; baseline " + StatsString(baseline_));
+  EXPECT_EQ(after.live_keys, static_cast<uint64_t>(kKeys - deleted));
+  EXPECT_EQ(after.versions, static_cast<uint64_t>(kKeys - deleted))
+      << "tombstones or their chains were kept";
+  EXPECT_EQ(after.pending_garbage, 0u);
+  // Each deleted key's last version is gone, and the temporary keys' leaves were freed.
+  EXPECT_EQ(after.memory_bytes, baseline_.memory_bytes - deleted_bytes);
+  Txn now = db_.Begin();
+  EXPECT_EQ(ScanAll(now).size(), static_cast<size_t>(kKeys - deleted));
+  EXPECT_EQ(ScanAll(now, ScanRange::Prefix("tmp:")), Rows{});
+}
+
+TEST_F(GcTest, DeletesWithoutSnapshotsAreReclaimedAtOnce) {
+  {
+    Txn w = db_.Begin();
+    for (int i = 0; i < kKeys; i += 2) ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
+    ASSERT_TRUE(IsOk(w.Commit()));
+  }
+  const DbStats s = db_.GetStats();
+  EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys / 2)) << StatsString(s);
+  EXPECT_EQ(s.live_keys, static_cast<uint64_t>(kKeys / 2));
+  EXPECT_EQ(s.pending_garbage, 0u);
+  EXPECT_LT(s.memory_bytes, baseline_.memory_bytes);
+  // Re-creating them restores the baseline exactly.
+  {
+    Txn w = db_.Begin();
+    for (int i = 0; i < kKeys; i += 2) ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, 0))));
+    ASSERT_TRUE(IsOk(w.Commit()));
+  }
+  ExpectBaseline("after re-creating the deleted keys");
+}
+
+// Several snapshots at different timestamps, released out of order: each keeps reading its own
+// values until it goes, and the garbage goes when the last one that needs it does.
+TEST_F(GcTest, StaggeredSnapshotsReleasedOutOfOrderEachKeepTheirValues) {
+  std::vector<Txn> snaps;
+  std::vector<Iterator> iters;
+  snaps.push_back(db_.Begin());  // round 0
+  for (int round = 1; round <= 3; ++round) {
+    ASSERT_NO_FATAL_FAILURE(Churn(round, round));
+    snaps.push_back(db_.Begin());  // sees `round`
+  }
+  iters.push_back(db_.NewIterator(ScanRange::Prefix("key:")));  // sees round 3, via the Db
+  ASSERT_NO_FATAL_FAILURE(Churn(4, 6));
+  const uint64_t peak = db_.GetStats().versions;
+
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    for (size_t r = 0; r < snaps.size(); ++r) {
+      if (!snaps[r].active()) continue;
+      EXPECT_EQ(ScanAll(snaps[r]), Expected(kKeys, static_cast<int>(r))) << "snapshot " << r;
+    }
+  };
+  check("all open");
+  ASSERT_TRUE(IsOk(snaps[2].Rollback()));  // a middle one
+  db_.CollectGarbage();
+  check("after releasing round 2");
+  // (GC works from the oldest snapshot -- the horizon -- so a middle release need not free
+  // anything; it must not free what the others read, which `check` verifies.)
+  EXPECT_LE(db_.GetStats().versions, peak);
+  ASSERT_TRUE(IsOk(snaps[0].Commit()));  // the oldest
+  db_.CollectGarbage();
+  check("after releasing round 0");
+  EXPECT_LT(db_.GetStats().versions, peak) << "releasing the oldest snapshot freed nothing";
+  ASSERT_TRUE(IsOk(snaps[3].Rollback()));
+  db_.CollectGarbage();
+  check("after releasing round 3's Txn, its Db iterator still open");
+  // The Db iterator still pins round 3.
+  Rows via_iter;
+  for (Iterator& it = iters[0]; it.Valid(); it.Next()) via_iter.emplace_back(it.key(), it.value());
+  EXPECT_EQ(via_iter, Expected(kKeys, 3));
+  ASSERT_TRUE(IsOk(snaps[1].Rollback()));
+  db_.CollectGarbage();
+  EXPECT_GT(db_.GetStats().versions, static_cast<uint64_t>(kKeys)) << "the iterator's versions";
+  iters.clear();
+  db_.CollectGarbage();
+  const DbStats end = db_.GetStats();
+  EXPECT_EQ(end.versions, static_cast<uint64_t>(kKeys)) << StatsString(end);
+  EXPECT_EQ(end.memory_bytes, baseline_.memory_bytes) << StatsString(end);
+  EXPECT_EQ(end.active_snapshots, 0u);
+}
+
+// An iterator that outlives its transaction pins the transaction's snapshot.
+TEST_F(GcTest, IteratorOutlivingItsTxnHoldsBackGarbage) {
+  Iterator it;
+  {
+    Txn t = db_.Begin();
+    it = t.NewIterator(ScanRange::Prefix("key:"));
+  }
+  ASSERT_NO_FATAL_FAILURE(Churn(1, 4));
+  db_.CollectGarbage();
+  EXPECT_GT(db_.GetStats().versions, static_cast<uint64_t>(kKeys));
+  Rows rows;
+  for (; it.Valid(); it.Next()) rows.emplace_back(it.key(), it.value());
+  EXPECT_EQ(rows, Expected(kKeys, 0));
+  it = Iterator();
+  db_.CollectGarbage();
+  EXPECT_EQ(db_.GetStats().versions, static_cast<uint64_t>(kKeys));
+}
+
+// A snapshot taken after all the churn holds nothing back: its release has nothing to free.
+TEST_F(GcTest, YoungSnapshotDoesNotPinOlderGarbage) {
+  Txn old = db_.Begin();
+  ASSERT_NO_FATAL_FAILURE(Churn(1, 5));
+  Txn young = db_.Begin();
+  ASSERT_TRUE(IsOk(old.Rollback()));
+  db_.CollectGarbage();
+  const DbStats s = db_.GetStats();
+  EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys)) << StatsString(s);
+  EXPECT_EQ(s.memory_bytes, baseline_.memory_bytes) << StatsString(s);
+  EXPECT_EQ(ScanAll(young), Expected(kKeys, 5));
+}
+
+// When the old snapshot ends by committing a write, its garbage is reclaimed by the commits
+// that follow, without CollectGarbage ("as commits proceed", db.h).
+TEST_F(GcTest, LaterCommitsReclaimGarbageWithoutCollectGarbage) {
+  Txn old = db_.Begin();
+  ASSERT_NO_FATAL_FAILURE(Churn(1, 3));
+  ASSERT_TRUE(IsOk(old.Put("marker", "0")));
+  ASSERT_TRUE(IsOk(old.Commit()));  // releases the oldest snapshot inside a commit
+  for (int i = 1; i <= 2000 && db_.GetStats().pending_garbage > 0; ++i) {
+    ASSERT_TRUE(IsOk(db_.Put("marker", std::to_string(i % 10))));
+  }
+  const DbStats s = db_.GetStats();
+  EXPECT_EQ(s.pending_garbage, 0u) << StatsString(s);
+  EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys + 1)) << StatsString(s);
+  EXPECT_EQ(s.memory_bytes, baseline_.memory_bytes + Footprint("marker", "0"))
+      << StatsString(s);
+}
+
+}  // namespace
+}  // namespace memdb
