@@ -84,8 +84,9 @@ bool Engine::ReadBatch(uint64_t timestamp, const ScanRange& range,
   for (; c.Valid(); range.reverse ? c.Prev() : c.Next()) {
     const Version* head = c.head();
     // The seek placed the cursor inside the range; only the far bound can end it.
-    const bool past_end = range.reverse ? head->key() < std::string_view(range.begin)
-                                        : range.has_end && head->key() >= std::string_view(range.end);
+    const bool past_end = range.reverse
+                              ? head->key() < std::string_view(range.begin)
+                              : range.has_end && head->key() >= std::string_view(range.end);
     if (past_end) return true;
     if (out->size() == max) return false;
     const Version* v = VisibleAt(head, timestamp);
@@ -166,7 +167,7 @@ Status Engine::Commit(TxnState* txn) {
       scratch_versions_.push_back(nullptr);
       continue;
     }
-    Version* v = Version::Create(key, write.value, write.tombstone, timestamp);
+    Version* v = Version::Create(key, write.value, write.tombstone, timestamp, &arena_);
     ++new_versions;
     new_bytes += v->Footprint();
     scratch_versions_.push_back(v);
@@ -208,7 +209,7 @@ Version* Engine::Trim(Version* head, uint64_t horizon) {
   Version* keep = head;
   while (keep != nullptr && keep->timestamp() > horizon) keep = keep->older();
   if (keep != nullptr) {
-    Forget(DestroyChain(keep->older()));
+    Forget(DestroyChain(keep->older(), &arena_));
     keep->set_older(nullptr);
   }
   return keep;
@@ -229,7 +230,7 @@ void Engine::EraseKey(std::string_view key) {
   Version** slot = index_.FindSlot(key);
   Version* chain = *slot;
   index_.Erase(key);  // before freeing: `key` may point into the chain
-  Forget(DestroyChain(chain));
+  Forget(DestroyChain(chain, &arena_));
 }
 
 void Engine::CollectQueued(uint64_t horizon, size_t budget) {

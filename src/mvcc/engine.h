@@ -35,6 +35,7 @@
 #include "mvcc/index.h"
 #include "mvcc/snapshot_registry.h"
 #include "mvcc/txn_state.h"
+#include "mvcc/version_arena.h"
 #include "util/read_mostly_latch.h"
 
 namespace memdb::mvcc {
@@ -119,7 +120,8 @@ class Engine {
   std::mutex commit_mu_;
   ReadMostlyLatch latch_;
   SnapshotRegistry registry_;
-  Index index_;
+  VersionArena arena_;  // declared before index_: outlives the versions the index frees
+  Index index_{&arena_};
 
   // Guarded by commit_mu_ (and latch_ for the index and chains).
   std::deque<Garbage> garbage_;

@@ -8,13 +8,14 @@
 namespace memdb::mvcc {
 namespace {
 
-constexpr int kLeafCapacity = 64;   // entries per leaf
+constexpr int kLeafCapacity = 128;  // entries per leaf
 constexpr int kInnerCapacity = 64;  // separators per inner node (children: one more)
 constexpr int kMaxHeight = 24;      // 64^12 keys would already exhaust memory
 
 // The four bytes of `key` after its first `skip` bytes, big-endian and zero-padded, so that
 // comparing partials of keys sharing a prefix orders them like the keys (ties aside).
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PartialOf byte-swaps a little-endian load");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "PartialOf byte-swaps a little-endian load");
 
 uint32_t PartialOf(std::string_view key, size_t skip) {
   if (key.size() >= skip + 4) {
@@ -153,11 +154,11 @@ void Index::Cursor::Prev() {
   pos_ = leaf_ != nullptr ? leaf_->count - 1 : 0;
 }
 
-Index::Index() : root_(NewLeaf()) {}
+Index::Index(VersionArena* arena) : arena_(arena) { root_ = NewLeaf(); }
 
 Index::~Index() {
   // Walk the leaves for the versions, then free the nodes level by level.
-  for (Cursor c = First(); c.Valid(); c.Next()) DestroyChain(c.head());
+  for (Cursor c = First(); c.Valid(); c.Next()) DestroyChain(c.head(), arena_);
   struct Freer {
     static void Free(Index* index, Node* node) {
       if (!node->is_leaf) {

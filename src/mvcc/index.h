@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "mvcc/version.h"
+#include "mvcc/version_arena.h"
 
 namespace memdb::mvcc {
 
@@ -43,7 +44,8 @@ class Index {
     int pos_ = 0;
   };
 
-  Index();
+  // Versions in the index were made with `arena` (nullptr: malloc).
+  explicit Index(VersionArena* arena = nullptr);
   ~Index();  // Frees the nodes and every version chain.
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
@@ -79,7 +81,8 @@ class Index {
   Inner* NewInner();
   void FreeNode(Node* node);
 
-  Node* root_;
+  VersionArena* const arena_;
+  Node* root_ = nullptr;
   int height_ = 1;  // 1: the root is a leaf
   size_t size_ = 0;
   size_t node_bytes_ = 0;

@@ -22,9 +22,11 @@ IteratorState::IteratorState(std::shared_ptr<Engine> engine, ScanRange range)
 IteratorState::IteratorState(const TxnState& txn, ScanRange range)
     : engine_(txn.engine), range_(std::move(range)) {
   engine_->ShareSnapshot(&snapshot_, txn.snapshot.timestamp);
-  auto first = txn.writes.lower_bound(range_.begin);
-  auto last = range_.has_end ? txn.writes.lower_bound(range_.end) : txn.writes.end();
-  own_.assign(first, last);
+  if (!range_.has_end || range_.begin < range_.end) {  // an inverted range holds nothing
+    auto first = txn.writes.lower_bound(range_.begin);
+    auto last = range_.has_end ? txn.writes.lower_bound(range_.end) : txn.writes.end();
+    own_.assign(first, last);
+  }
   if (range_.reverse) std::reverse(own_.begin(), own_.end());
   Settle();
 }
@@ -78,6 +80,11 @@ void IteratorState::Settle() {
 }
 
 void IteratorState::Next() {
+  if (engine_->closed()) {
+    status_ = Engine::ClosedError();
+    valid_ = false;
+    return;
+  }
   if (from_engine_) ++batch_pos_;
   if (from_own_) ++own_pos_;
   from_engine_ = from_own_ = false;

@@ -19,12 +19,13 @@ TxnState::TxnState(std::shared_ptr<Engine> engine_in, const TxnOptions& options_
 TxnState::~TxnState() { engine->ReleaseSnapshot(&snapshot); }
 
 Status TxnState::CheckUsable(std::string_view operation) const {
+  if (engine->closed()) return Engine::ClosedError();
   auto misuse = [&](std::string_view why) {
     return Status::InvalidArgument("Txn::" + std::string(operation) + " " + std::string(why));
   };
   switch (phase) {
     case Phase::kActive:
-      break;
+      return Status::OK();
     case Phase::kCommitted:
       return misuse("after Commit: the transaction is no longer active");
     case Phase::kAborted:
@@ -32,8 +33,15 @@ Status TxnState::CheckUsable(std::string_view operation) const {
     case Phase::kRolledBack:
       return misuse("after Rollback: the transaction is no longer active");
   }
-  if (engine->closed()) return Engine::ClosedError();
   return Status::OK();
+}
+
+void TxnState::Finish(Phase final_phase) {
+  phase = final_phase;
+  writes.clear();
+  read_keys.clear();
+  read_ranges.clear();
+  engine->ReleaseSnapshot(&snapshot);
 }
 
 }  // namespace mvcc
@@ -148,22 +156,22 @@ Status Txn::Scan(const ScanRange& range, const ScanVisitor& visit) {
 
 Status Txn::Commit() {
   if (state_ == nullptr) return NoState("Commit");
-  if (Status s = state_->CheckUsable("Commit"); !s.ok()) return s;
-  Status s = state_->engine->Commit(state_.get());
-  state_->phase = s.ok() ? mvcc::TxnState::Phase::kCommitted : mvcc::TxnState::Phase::kAborted;
-  state_->writes.clear();
-  state_->read_keys.clear();
-  state_->read_ranges.clear();
+  Status s = state_->CheckUsable("Commit");
+  if (s.ok()) s = state_->engine->Commit(state_.get());
+  // Either way the transaction is over, unless it had already finished before this call.
+  if (state_->phase == mvcc::TxnState::Phase::kActive) {
+    state_->Finish(s.ok() ? mvcc::TxnState::Phase::kCommitted : mvcc::TxnState::Phase::kAborted);
+  }
   return s;
 }
 
 Status Txn::Rollback() {
   if (state_ == nullptr) return NoState("Rollback");
-  if (state_->phase != mvcc::TxnState::Phase::kActive) return state_->CheckUsable("Rollback");
-  state_->phase = mvcc::TxnState::Phase::kRolledBack;
-  state_->writes.clear();
-  state_->engine->ReleaseSnapshot(&state_->snapshot);
-  return Status::OK();
+  Status s = state_->CheckUsable("Rollback");
+  if (state_->phase == mvcc::TxnState::Phase::kActive) {
+    state_->Finish(mvcc::TxnState::Phase::kRolledBack);
+  }
+  return s;
 }
 
 bool Txn::active() const {

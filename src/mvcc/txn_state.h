@@ -39,6 +39,8 @@ class TxnState {
   // OK while the transaction can still be used for `operation` (e.g. "Put"); otherwise
   // InvalidArgument naming the operation and the reason.
   Status CheckUsable(std::string_view operation) const;
+  // Ends the transaction: drops its buffers and releases its snapshot.
+  void Finish(Phase final_phase);
   // Serializable read-write transactions remember their reads for validation at commit.
   bool RecordsReads() const {
     return options.isolation == IsolationLevel::kSerializable && !options.read_only;

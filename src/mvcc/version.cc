@@ -4,12 +4,15 @@
 #include <cstring>
 #include <new>
 
+#include "mvcc/version_arena.h"
+
 namespace memdb::mvcc {
 
 Version* Version::Create(std::string_view key, std::string_view value, bool tombstone,
-                         uint64_t timestamp) {
+                         uint64_t timestamp, VersionArena* arena) {
   if (tombstone) value = {};
-  void* block = std::malloc(sizeof(Version) + key.size() + value.size());
+  const size_t bytes = sizeof(Version) + key.size() + value.size();
+  void* block = arena != nullptr ? arena->Allocate(bytes) : std::malloc(bytes);
   if (block == nullptr) throw std::bad_alloc();
   auto* v = new (block) Version();
   v->older_ = nullptr;
@@ -20,18 +23,23 @@ Version* Version::Create(std::string_view key, std::string_view value, bool tomb
   return v;
 }
 
-void Version::Destroy(Version* version) {
+void Version::Destroy(Version* version, VersionArena* arena) {
+  const size_t bytes = version->Footprint();
   version->~Version();
-  std::free(version);
+  if (arena != nullptr) {
+    arena->Free(version, bytes);
+  } else {
+    std::free(version);
+  }
 }
 
-ChainSize DestroyChain(Version* version) {
+ChainSize DestroyChain(Version* version, VersionArena* arena) {
   ChainSize freed;
   while (version != nullptr) {
     Version* older = version->older();
     ++freed.versions;
     freed.bytes += version->Footprint();
-    Version::Destroy(version);
+    Version::Destroy(version, arena);
     version = older;
   }
   return freed;

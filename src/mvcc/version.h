@@ -1,8 +1,9 @@
 // Version: one committed state of one key -- a value or a tombstone -- at a commit timestamp.
 //
-// A version is a single heap block: a 20-byte header followed by the key and value bytes, so
-// that a 16-byte key with a 100-byte value costs one allocation of 136 bytes. Versions of one key
-// form a chain from newest to oldest through `older`; the index points at the newest.
+// A version is a single block (from the engine's VersionArena): a 20-byte header followed by the
+// key and value bytes, so that a 16-byte key with a 100-byte value costs one allocation of 136
+// bytes. Versions of one key form a chain from newest to oldest through `older`; the index points
+// at the newest.
 //
 // Versions are immutable once published, except `older`, which garbage collection truncates
 // while holding the engine's latch exclusively.
@@ -15,17 +16,21 @@
 
 namespace memdb::mvcc {
 
+class VersionArena;
+
 // Commit timestamps fit in 48 bits (2.8e14 commits), which leaves room for the key length.
 inline constexpr uint64_t kMaxTimestamp = (uint64_t{1} << 48) - 1;
 
 #pragma pack(push, 4)
 class Version {
  public:
-  // Allocates a version holding copies of `key` and `value` (ignored for a tombstone).
-  // Requires key.size() <= 65535 and value.size() < 2^31, checked by the transaction layer.
+  // Allocates a version holding copies of `key` and `value` (ignored for a tombstone), from
+  // `arena` or, when it is nullptr, from malloc. Requires key.size() <= 65535 and
+  // value.size() < 2^31, checked by the transaction layer.
   static Version* Create(std::string_view key, std::string_view value, bool tombstone,
-                         uint64_t timestamp);
-  static void Destroy(Version* version);
+                         uint64_t timestamp, VersionArena* arena = nullptr);
+  // Frees a version made by Create with the same `arena`.
+  static void Destroy(Version* version, VersionArena* arena = nullptr);
 
   Version(const Version&) = delete;
   Version& operator=(const Version&) = delete;
@@ -63,8 +68,9 @@ struct ChainSize {
   size_t bytes = 0;
 };
 
-// Frees `version` and every older version chained to it (nullptr frees nothing).
-ChainSize DestroyChain(Version* version);
+// Frees `version` and every older version chained to it (nullptr frees nothing); they were
+// made by Create with `arena`.
+ChainSize DestroyChain(Version* version, VersionArena* arena = nullptr);
 
 }  // namespace memdb::mvcc
 
