@@ -44,24 +44,40 @@ def ns_per_op(b):
     return b["real_time"] * TO_NS[b.get("time_unit", "ns")]
 
 
+def cpu_ns_per_op(b):
+    # CPU time of the benchmark threads per operation (summed over threads); unlike real time
+    # it barely moves when other processes compete for the cores.
+    return b["cpu_time"] * TO_NS[b.get("time_unit", "ns")]
+
+
 def summarize(key, store, runs, aggregates):
-    """Returns dict(ns, ips, cv, bytes_per_key, extra counters) or None."""
+    """Median real ns/op, best (minimum) real ns/op, median CPU ns/op, throughput, cv."""
     agg = aggregates[key].get(store, {})
     rs = runs[key].get(store, [])
+    if not rs and "median" not in agg:
+        return None
+    out = {"cv": None}
     if "median" in agg:
         med = agg["median"]
-        out = {"ns": ns_per_op(med), "ips": med.get("items_per_second"), "src": med}
+        out.update(ns=ns_per_op(med), cpu=cpu_ns_per_op(med), ips=med.get("items_per_second"),
+                   src=med)
         cv = agg.get("cv")
-        out["cv"] = cv["real_time"] if cv and cv.get("aggregate_unit") == "percentage" else None
-        if out["cv"] is None and "stddev" in agg and "mean" in agg and agg["mean"]["real_time"]:
+        if cv and cv.get("aggregate_unit") == "percentage":
+            out["cv"] = cv["real_time"]
+        elif "stddev" in agg and "mean" in agg and agg["mean"]["real_time"]:
             out["cv"] = agg["stddev"]["real_time"] / agg["mean"]["real_time"]
-        return out
-    if not rs:
-        return None
-    ns = sorted(ns_per_op(r) for r in rs)
-    ips = sorted(r.get("items_per_second", 0) for r in rs)
-    mid = len(rs) // 2
-    return {"ns": ns[mid], "ips": ips[mid], "cv": None, "src": rs[mid]}
+    else:
+        mid = len(rs) // 2
+        by_ns = sorted(rs, key=ns_per_op)
+        out.update(ns=ns_per_op(by_ns[mid]), cpu=sorted(cpu_ns_per_op(r) for r in rs)[mid],
+                   ips=by_ns[mid].get("items_per_second"), src=by_ns[mid])
+    if rs:
+        best = min(rs, key=ns_per_op)
+        out["best"] = ns_per_op(best)
+        out["best_ips"] = best.get("items_per_second")
+    else:
+        out["best"], out["best_ips"] = out["ns"], out["ips"]
+    return out
 
 
 def fmt_ns(ns):
@@ -107,8 +123,12 @@ def main(argv):
           f"host {context.get('host_name', '?')}, {context.get('num_cpus', '?')} CPUs, "
           f"{context.get('date', '')}")
     print()
-    print("| workload | store | time/op | throughput | x memdb | cv | bytes/key |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("time/op: median real time; best: fastest repetition; cpu/op: median CPU time of the")
+    print("benchmark threads; x memdb: median time / memdb's (above 1: memdb is faster);")
+    print("cv: coefficient of variation of real time across repetitions.")
+    print()
+    print("| workload | store | time/op | best | cpu/op | throughput | x memdb | cv | bytes/key |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for key in keys:
         workload, threads = key
         label = workload + (f" ({threads} threads)" if threads > 1 else "")
@@ -126,14 +146,18 @@ def main(argv):
             unit_ns = s["ns"] / (float(n) if workload == "load" and n != "?" else 1.0)
             time_text = fmt_ns(s["ns"]) + (f" ({unit_ns:.0f} ns/key)" if workload == "load"
                                            and n != "?" else "")
-            print(f"| {label} | {store} | {time_text} | {fmt_rate(s['ips'])} | {ratio} | {cv} "
-                  f"| {bpk_text} |")
+            print(f"| {label} | {store} | {time_text} | {fmt_ns(s['best'])} | {fmt_ns(s['cpu'])} "
+                  f"| {fmt_rate(s['ips'])} | {ratio} | {cv} | {bpk_text} |")
 
     def get(workload, store, threads=1):
         return table.get(((workload, threads), store))
 
+    def ratio_text(m, o):
+        return (f"{m['ns'] / o['ns']:.2f}x median ({fmt_ns(m['ns'])} vs {fmt_ns(o['ns'])}), "
+                f"{m['best'] / o['best']:.2f}x best, {m['cpu'] / o['cpu']:.2f}x cpu")
+
     print()
-    print("Key ratios (time ratios: below 1 means memdb is faster)")
+    print("Key ratios (memdb time / other store's time: below 1 means memdb is faster)")
     print()
     lines = []
     for workload in WORKLOAD_ORDER:
@@ -142,20 +166,20 @@ def main(argv):
             if m and u:
                 suffix = f" ({threads} threads)" if threads > 1 else ""
                 lines.append(f"- {workload}{suffix}: memdb / unordered_map+shared_mutex = "
-                             f"{m['ns'] / u['ns']:.2f}x ({fmt_ns(m['ns'])} vs {fmt_ns(u['ns'])})")
+                             + ratio_text(m, u))
     for workload in ("point_get", "txn_put1"):
         parts = []
         for store in ordered({k[1] for k in table if k[0] == (workload, 2)}):
             one, two = get(workload, store, 1), get(workload, store, 2)
             if one and two and one["ips"] and two["ips"]:
-                parts.append(f"{store} {two['ips'] / one['ips']:.2f}")
+                parts.append(f"{store} {two['ips'] / one['ips']:.2f} "
+                             f"(best {two['best_ips'] / one['best_ips']:.2f})")
         if parts:
-            lines.append(f"- {workload} 2-thread scaling (2-thread / 1-thread throughput): "
-                         + ", ".join(parts))
+            lines.append(f"- {workload} 2-thread scaling (2-thread / 1-thread throughput, "
+                         "median and best): " + ", ".join(parts))
     m, l = get("scan100", "memdb"), get("scan100", "lmdb")
     if m and l:
-        lines.append(f"- scan100: memdb / lmdb = {m['ns'] / l['ns']:.2f}x "
-                     f"({fmt_ns(m['ns'])} vs {fmt_ns(l['ns'])})")
+        lines.append("- scan100: memdb / lmdb = " + ratio_text(m, l))
     m = get("load", "memdb")
     if m and "bytes_per_key" in m["src"]:
         extra = ""

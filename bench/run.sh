@@ -8,15 +8,15 @@
 #
 # Environment: MEMDB_BENCH_BUILD_DIR (default <repo>/build-bench), MEMDB_BENCH_OUT (JSON
 # output, default <build>/memdb_bench.json), MEMDB_BENCH_MIN_TIME (seconds per repetition,
-# default 1), MEMDB_BENCH_REPETITIONS (default 3; the table uses the median).
+# default 0.5), MEMDB_BENCH_REPETITIONS (default 5; the table uses the median and the best).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 build="${MEMDB_BENCH_BUILD_DIR:-$root/build-bench}"
 out="${MEMDB_BENCH_OUT:-$build/memdb_bench.json}"
-min_time="${MEMDB_BENCH_MIN_TIME:-1}"
-repetitions="${MEMDB_BENCH_REPETITIONS:-3}"
+min_time="${MEMDB_BENCH_MIN_TIME:-0.5}"
+repetitions="${MEMDB_BENCH_REPETITIONS:-5}"
 
 generator=()
 if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
