@@ -98,18 +98,20 @@ bool Engine::ReadBatch(uint64_t timestamp, const ScanRange& range,
 Status Engine::ValidateWrites(const TxnState& txn) {
   const uint64_t snapshot = txn.snapshot.timestamp;
   scratch_slots_.clear();
-  for (const auto& [key, write] : txn.writes) {
-    Version** slot = index_.FindSlot(key);
+  Status status;
+  txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
+    if (!status.ok()) return;
+    Version** slot = index_.FindSlot(write.key);
     if (slot != nullptr && (*slot)->timestamp() > snapshot) {
-      return Status::Conflict("write-write conflict on key " + Printable(key) +
-                              ": another transaction committed it at timestamp " +
-                              std::to_string((*slot)->timestamp()) +
-                              ", after this transaction's snapshot " + std::to_string(snapshot) +
-                              " (first committer wins); retry the transaction");
+      status = Status::Conflict("write-write conflict on key " + Printable(write.key) +
+                                ": another transaction committed it at timestamp " +
+                                std::to_string((*slot)->timestamp()) +
+                                ", after this transaction's snapshot " + std::to_string(snapshot) +
+                                " (first committer wins); retry the transaction");
     }
     scratch_slots_.push_back(slot);
-  }
-  return Status::OK();
+  });
+  return status;
 }
 
 Status Engine::ValidateReads(const TxnState& txn) const {
@@ -160,21 +162,20 @@ Status Engine::Commit(TxnState* txn) {
   size_t new_versions = 0;
   size_t new_bytes = 0;
   size_t slot_index = 0;
-  for (const auto& [key, write] : txn->writes) {
+  txn->writes.ForEach([&](const WriteBuffer::Entry& write) {
     Version** slot = scratch_slots_[slot_index++];
     const bool absent = slot == nullptr || (*slot)->tombstone();
     if (write.tombstone && slot == nullptr) {  // deleting a key that never existed
       scratch_versions_.push_back(nullptr);
-      continue;
+      return;
     }
-    Version* v = Version::Create(key, write.value, write.tombstone, timestamp, &arena_);
+    Version* v = Version::Create(write.key, write.value, write.tombstone, timestamp, &arena_);
     ++new_versions;
     new_bytes += v->Footprint();
     scratch_versions_.push_back(v);
     if (absent && !write.tombstone) Bump(live_keys_, 1);
     if (!absent && write.tombstone) Drop(live_keys_, 1);
-  }
-
+  });
   Bump(versions_, new_versions);
   Bump(version_bytes_, new_bytes);
   {

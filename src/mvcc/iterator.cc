@@ -22,10 +22,8 @@ IteratorState::IteratorState(std::shared_ptr<Engine> engine, ScanRange range)
 IteratorState::IteratorState(const TxnState& txn, ScanRange range)
     : engine_(txn.engine), range_(std::move(range)) {
   engine_->ShareSnapshot(&snapshot_, txn.snapshot.timestamp);
-  if (!range_.has_end || range_.begin < range_.end) {  // an inverted range holds nothing
-    auto first = txn.writes.lower_bound(range_.begin);
-    auto last = range_.has_end ? txn.writes.lower_bound(range_.end) : txn.writes.end();
-    own_.assign(first, last);
+  for (const WriteBuffer::Entry& w : txn.writes.InRange(range_)) {
+    own_.push_back({std::string(w.key), std::string(w.value), w.tombstone});
   }
   if (range_.reverse) std::reverse(own_.begin(), own_.end());
   Settle();
@@ -65,16 +63,16 @@ void IteratorState::Settle() {
     }
     const ReadEntry* e = has_engine ? &batch_[batch_pos_] : nullptr;
     const auto* o = has_own ? &own_[own_pos_] : nullptr;
-    from_engine_ = e != nullptr && (o == nullptr || !Before(o->first, e->key));
-    from_own_ = o != nullptr && (e == nullptr || !Before(e->key, o->first));
-    if (from_own_ && o->second.tombstone) {  // deleted by this transaction: skip the key
+    from_engine_ = e != nullptr && (o == nullptr || !Before(o->key, e->key));
+    from_own_ = o != nullptr && (e == nullptr || !Before(e->key, o->key));
+    if (from_own_ && o->tombstone) {  // deleted by this transaction: skip the key
       if (from_engine_) ++batch_pos_;
       ++own_pos_;
       continue;
     }
     valid_ = true;
-    key_ = from_own_ ? std::string_view(o->first) : e->key;
-    value_ = from_own_ ? std::string_view(o->second.value) : e->value;
+    key_ = from_own_ ? std::string_view(o->key) : e->key;
+    value_ = from_own_ ? std::string_view(o->value) : e->value;
     return;
   }
 }

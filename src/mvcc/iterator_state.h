@@ -60,7 +60,14 @@ class IteratorState {
   size_t next_batch_size_ = 16;
   bool engine_done_ = false;
 
-  std::vector<std::pair<std::string, BufferedWrite>> own_;  // in scan order
+  // The transaction's writes in the range, copied (the iterator may outlive the transaction)
+  // and in scan order.
+  struct OwnWrite {
+    std::string key;
+    std::string value;
+    bool tombstone;
+  };
+  std::vector<OwnWrite> own_;
   size_t own_pos_ = 0;
 
   bool valid_ = false;

@@ -38,7 +38,7 @@ Status TxnState::CheckUsable(std::string_view operation) const {
 
 void TxnState::Finish(Phase final_phase) {
   phase = final_phase;
-  writes.clear();
+  writes.Clear();
   read_keys.clear();
   read_ranges.clear();
   engine->ReleaseSnapshot(&snapshot);
@@ -96,13 +96,10 @@ Result<std::string> Txn::Get(std::string_view key) {
 Status Txn::Get(std::string_view key, std::string* value) {
   if (state_ == nullptr) return NoState("Get");
   if (Status s = state_->CheckUsable("Get"); !s.ok()) return s;
-  if (!state_->writes.empty()) {  // read your own writes
-    auto it = state_->writes.find(key);
-    if (it != state_->writes.end()) {
-      if (it->second.tombstone) return KeyNotFound(key);
-      *value = it->second.value;
-      return Status::OK();
-    }
+  if (const mvcc::WriteBuffer::Entry* own = state_->writes.Find(key)) {  // read your own writes
+    if (own->tombstone) return KeyNotFound(key);
+    value->assign(own->value);
+    return Status::OK();
   }
   if (state_->RecordsReads()) state_->read_keys.emplace_back(key);
   if (!state_->engine->Read(state_->snapshot.timestamp, key, value)) return KeyNotFound(key);
@@ -117,26 +114,14 @@ Status Txn::Put(std::string_view key, std::string_view value) {
                                    " bytes is longer than the maximum of " +
                                    std::to_string(kMaxValueSize));
   }
-  auto it = state_->writes.find(key);
-  if (it == state_->writes.end()) {
-    state_->writes.emplace(std::string(key), mvcc::BufferedWrite{std::string(value), false});
-  } else {
-    it->second.value.assign(value);
-    it->second.tombstone = false;
-  }
+  state_->writes.Write(key, value, /*tombstone=*/false);
   return Status::OK();
 }
 
 Status Txn::Delete(std::string_view key) {
   if (state_ == nullptr) return NoState("Delete");
   if (Status s = CheckWrite(*state_, "Delete", key); !s.ok()) return s;
-  auto it = state_->writes.find(key);
-  if (it == state_->writes.end()) {
-    state_->writes.emplace(std::string(key), mvcc::BufferedWrite{std::string(), true});
-  } else {
-    it->second.value.clear();
-    it->second.tombstone = true;
-  }
+  state_->writes.Write(key, {}, /*tombstone=*/true);
   return Status::OK();
 }
 

@@ -3,8 +3,6 @@
 #ifndef MEMDB_SRC_MVCC_TXN_STATE_H_
 #define MEMDB_SRC_MVCC_TXN_STATE_H_
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,18 +12,11 @@
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/status.h"
 #include "mvcc/snapshot_registry.h"
+#include "mvcc/write_buffer.h"
 
 namespace memdb::mvcc {
 
 class Engine;
-
-struct BufferedWrite {
-  std::string value;
-  bool tombstone = false;
-};
-
-// Ordered so that commits apply keys in order and scans can merge the buffer.
-using WriteBuffer = std::map<std::string, BufferedWrite, std::less<>>;
 
 class TxnState {
  public:
