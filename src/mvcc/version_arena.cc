@@ -35,12 +35,13 @@ void* VersionArena::Allocate(size_t bytes) {
   if (c.bump == nullptr || static_cast<size_t>(c.limit - c.bump) < rounded) {
     // A slab a little under a power of two: with malloc's own header it then fills whole
     // pages instead of spilling into one more.
-    const size_t slab_bytes = std::max(c.next_slab_bytes - kMallocOverhead, rounded);
+    const size_t power = std::min(kFirstSlabBytes << std::min<size_t>(c.slabs, 16), kMaxSlabBytes);
+    const size_t slab_bytes = std::max(power - kMallocOverhead, rounded);
     c.bump = static_cast<char*>(MallocOrThrow(slab_bytes));
     c.limit = c.bump + slab_bytes;
     slabs_.push_back(c.bump);
     reserved_bytes_ += slab_bytes;
-    c.next_slab_bytes = std::min(c.next_slab_bytes * 2, kMaxSlabBytes);
+    ++c.slabs;
   }
   void* block = c.bump;
   c.bump += rounded;

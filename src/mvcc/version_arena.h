@@ -22,7 +22,7 @@ namespace memdb::mvcc {
 class VersionArena {
  public:
   static constexpr size_t kGranule = 8;
-  static constexpr size_t kMaxSmallBytes = 2048;
+  static constexpr size_t kMaxSmallBytes = 1024;
 
   VersionArena() = default;
   ~VersionArena();
@@ -46,14 +46,15 @@ class VersionArena {
   struct FreeBlock {
     FreeBlock* next;
   };
+  // All zeros when unused, so a new arena is one memset (a fixture opens many).
   struct SizeClass {
-    FreeBlock* free = nullptr;
-    char* bump = nullptr;
-    char* limit = nullptr;
-    size_t next_slab_bytes = kFirstSlabBytes;  // slabs grow so small databases stay small
+    FreeBlock* free;
+    char* bump;
+    char* limit;
+    size_t slabs;  // slabs so far; they grow so that small databases stay small
   };
 
-  SizeClass classes_[kClasses];
+  SizeClass classes_[kClasses] = {};
   std::vector<void*> slabs_;
   size_t reserved_bytes_ = 0;
 };
