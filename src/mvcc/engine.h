@@ -118,7 +118,7 @@ class Engine {
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
-  std::mutex commit_mu_;
+  alignas(64) std::mutex commit_mu_;  // own cache line: readers poll closed_ next to it
   ReadMostlyLatch latch_;
   SnapshotRegistry registry_;
   VersionArena arena_;  // declared before index_: outlives the versions the index frees

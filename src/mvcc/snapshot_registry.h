@@ -57,8 +57,13 @@ class SnapshotRegistry {
   bool Unlink(Entry* entry);  // requires mu_
   uint64_t HorizonLocked() const { return head_ != nullptr ? head_->timestamp : latest(); }
 
-  mutable std::mutex mu_;
-  std::atomic<uint64_t> latest_{0};
+  // The list and its mutex share a cache line; latest_, which every reader polls, has its own.
+  alignas(64) mutable std::mutex mu_;
+  Entry* head_ = nullptr;  // oldest
+  Entry* tail_ = nullptr;  // newest
+  size_t count_ = 0;
+  alignas(64) std::atomic<uint64_t> latest_{0};
+};
   Entry* head_ = nullptr;  // oldest
   Entry* tail_ = nullptr;  // newest
   size_t count_ = 0;
