@@ -64,10 +64,6 @@ class SnapshotRegistry {
   size_t count_ = 0;
   alignas(64) std::atomic<uint64_t> latest_{0};
 };
-  Entry* head_ = nullptr;  // oldest
-  Entry* tail_ = nullptr;  // newest
-  size_t count_ = 0;
-};
 
 }  // namespace memdb::mvcc
 
