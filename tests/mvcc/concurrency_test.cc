@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +42,17 @@ uint64_t TestSeed() {
 
 std::string SeedTrace(uint64_t seed) {
   return "seed=" + std::to_string(seed) + " (replay with MEMDB_SEED=" + std::to_string(seed) + ")";
+}
+
+// Lets a worker wait, midway, until a concurrent observer has made `n` observations, so that
+// observations overlap the work even on a loaded machine. Gives up after 20 s or on a failure.
+void WaitForObservations(const std::atomic<int64_t>& observations, int64_t n,
+                         const std::atomic<int>& failures) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (observations.load() < n && failures.load() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
 }
 
 std::string Level(IsolationLevel level) {
@@ -159,6 +171,7 @@ TEST_P(BankConcurrencyTest, TransfersPreserveTheTotalUnderConcurrentAudits) {
   auto worker = [&](int id) {
     Random rnd(seed + id);
     for (int n = 0; n < transfers_per_thread && failures.load() == 0; ++n) {
+      if (n == transfers_per_thread / 2) WaitForObservations(audits, 2, failures);
       const int from = static_cast<int>(rnd.Uniform(kAccounts));
       int to = static_cast<int>(rnd.Uniform(kAccounts - 1));
       if (to >= from) ++to;
@@ -255,6 +268,7 @@ TEST(AtomicVisibilityConcurrencyTest, ReadersNeverSeeHalfACommit) {
 
   std::thread writer([&] {
     for (int i = 1; i <= commits && failures.load() == 0; ++i) {
+      if (i == commits / 2) WaitForObservations(reads, 10, failures);
       const std::string v = std::to_string(i);
       Status s = db.Update([&](KvTransaction& txn) -> Status {
         for (const std::string* k : {&first, &mid_a, &mid_b, &last}) {
@@ -427,6 +441,7 @@ TEST(GcConcurrencyTest, ReadersKeepConsistentSnapshotsDuringHeavyGc) {
 
   std::thread writer([&] {
     for (int i = 1; i <= commits && failures.load() == 0; ++i) {
+      if (i == commits / 2) WaitForObservations(checks, 5, failures);
       Txn t = db.Begin();
       for (int k = 0; k < kKeys; ++k) {
         Status s = (i % 2 == 1 && k % 3 == 0) ? t.Delete(key(k)) : t.Put(key(k), std::to_string(i));
