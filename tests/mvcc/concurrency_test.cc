@@ -26,9 +26,9 @@ namespace memdb {
 namespace {
 
 #if defined(__SANITIZE_THREAD__)
-constexpr int kScale = 8;
+constexpr int kScale = 2;
 #elif defined(__SANITIZE_ADDRESS__)
-constexpr int kScale = 3;
+constexpr int kScale = 1;
 #else
 constexpr int kScale = 1;
 #endif
