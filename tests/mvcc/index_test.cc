@@ -196,7 +196,7 @@ class KeyGen {
   explicit KeyGen(Random* rnd) : rnd_(rnd) {}
 
   std::string Next() {
-    switch (rnd_->Uniform(7)) {
+    switch (rnd_->Uniform(9)) {
       case 0: {  // long shared prefix, differences late (beyond the 4-byte partial)
         std::string k(120, 'p');
         k += "/tenant/0000/";
@@ -213,6 +213,9 @@ class KeyGen {
         return "user:" + std::to_string(rnd_->Uniform(5000));
       case 5:
         return rnd_->Bernoulli(0.1) ? std::string() : rnd_->AlphaNumeric(rnd_->Range(1, 8));
+      case 7:  // mostly fresh keys, so the tree grows to three levels
+      case 8:
+        return "id:" + rnd_->AlphaNumeric(rnd_->Range(6, 12));
       default: {  // 0xff-padded prefixes of each other
         std::string k = "k";
         k.append(rnd_->Range(0, 10), '\xff');
@@ -305,7 +308,7 @@ TEST(IndexTest, RandomizedOperationsMatchStdMap) {
   Random rnd(seed);
   KeyGen gen(&rnd);
   IndexModel m;
-  constexpr int kOps = 60000;
+  constexpr int kOps = 150000;
   size_t max_size = 0;
   for (int op = 0; op < kOps; ++op) {
     max_size = std::max(max_size, m.model().size());
@@ -332,14 +335,15 @@ TEST(IndexTest, RandomizedOperationsMatchStdMap) {
       ASSERT_NO_FATAL_FAILURE(
           m.CheckWalk(gen.Next(), static_cast<int>(rnd.Range(1, 200)), rnd.Bernoulli(0.5)));
     }
-    if (op % 2000 == 0) {
+    if (op % 5000 == 0) {
       SCOPED_TRACE("full check after op " + std::to_string(op));
       ASSERT_NO_FATAL_FAILURE(m.CheckAll());
     }
   }
   ASSERT_NO_FATAL_FAILURE(m.CheckAll());
-  // Large enough for a three-level tree (a two-level one holds at most 65 leaves of 64).
-  EXPECT_GT(max_size, 65u * 64u) << "the sequence never grew the tree past two levels";
+  // Large enough for a three-level tree with any node size up to 128 (a two-level tree holds at
+  // most 65 leaves of 128 entries).
+  EXPECT_GT(max_size, 65u * 128u) << "the sequence never grew the tree past two levels";
 }
 
 TEST(IndexTest, ManyKeysSharingLongPrefixStaySorted) {
@@ -371,7 +375,7 @@ std::string SeqKey(int i) {
 
 TEST(IndexTest, SequentialInsertsBuildAThreeLevelTree) {
   IndexModel m;
-  constexpr int kKeys = 20000;  // > 64 * 65: the root must split at least once
+  constexpr int kKeys = 20000;  // > 65 leaves of up to 128: the root must split at least once
   for (int i = 0; i < kKeys; ++i) ASSERT_NO_FATAL_FAILURE(m.Put(SeqKey(i)));
   ASSERT_NO_FATAL_FAILURE(m.CheckAll());
   for (int i = -1; i <= kKeys; i += 97) ASSERT_NO_FATAL_FAILURE(m.CheckProbe(SeqKey(i)));
