@@ -325,5 +325,51 @@ TEST_F(GcTest, LaterCommitsReclaimGarbageWithoutCollectGarbage) {
       << StatsString(s);
 }
 
+// A fresh database, filled and emptied again, reports the memory it reported when fresh.
+TEST(GcEmptyDatabaseTest, MemoryReturnsToTheFreshValueAfterEverythingIsDeleted) {
+  Db db = Db::Open(Options{}).value();
+  const DbStats fresh = db.GetStats();
+  {
+    Txn old = db.Begin();  // keeps every version alive until it ends
+    Txn w = db.Begin();
+    for (int i = 0; i < 3000; ++i) ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, 1))));
+    ASSERT_TRUE(IsOk(w.Commit()));
+    Txn d = db.Begin();
+    for (int i = 0; i < 3000; ++i) ASSERT_TRUE(IsOk(d.Delete(KeyOf(i))));
+    ASSERT_TRUE(IsOk(d.Commit()));
+    EXPECT_GT(db.GetStats().memory_bytes, fresh.memory_bytes);
+    EXPECT_EQ(ScanAll(old), Rows{});
+  }
+  db.CollectGarbage();
+  const DbStats end = db.GetStats();
+  SCOPED_TRACE("fresh: " + StatsString(fresh) + "; end: " + StatsString(end));
+  EXPECT_EQ(end.versions, 0u);
+  EXPECT_EQ(end.live_keys, 0u);
+  EXPECT_EQ(end.pending_garbage, 0u);
+  EXPECT_EQ(end.memory_bytes, fresh.memory_bytes)
+      << "an emptied database does not report the memory of a fresh one";
+}
+
+// Values too large for the small-block classes, and values of many sizes, are reclaimed and
+// accounted exactly too.
+TEST_F(GcTest, LargeAndMixedSizeValuesAreReclaimedExactly) {
+  Txn old = db_.Begin();
+  for (int round = 1; round <= 4; ++round) {
+    Txn w = db_.Begin();
+    for (int i = 0; i < kKeys; ++i) {
+      const size_t size = (i % 5 == 0) ? 5000 + i : static_cast<size_t>(i * round % 1500);
+      ASSERT_TRUE(IsOk(w.Put(KeyOf(i), std::string(size, static_cast<char>('a' + round)))));
+    }
+    ASSERT_TRUE(IsOk(w.Commit()));
+  }
+  EXPECT_GT(db_.GetStats().memory_bytes, baseline_.memory_bytes + 4 * (kKeys / 5) * 5000);
+  EXPECT_EQ(old.Get(KeyOf(5)).value_or("<absent>"), ValueOf(5, 0));
+  // Back to the baseline values, then let the snapshot go.
+  ASSERT_NO_FATAL_FAILURE(Churn(0, 0));
+  ASSERT_TRUE(IsOk(old.Rollback()));
+  db_.CollectGarbage();
+  ExpectBaseline("after large values were overwritten and the snapshot released");
+}
+
 }  // namespace
 }  // namespace memdb
