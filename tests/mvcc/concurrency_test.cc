@@ -26,7 +26,7 @@ namespace memdb {
 namespace {
 
 #if defined(__SANITIZE_THREAD__)
-constexpr int kScale = 2;
+constexpr int kScale = 3;
 #elif defined(__SANITIZE_ADDRESS__)
 constexpr int kScale = 1;
 #else
@@ -415,10 +415,10 @@ TEST(SerializableConcurrencyTest, WriteSkewNeverBreaksTheOnCallInvariant) {
 TEST(GcConcurrencyTest, ReadersKeepConsistentSnapshotsDuringHeavyGc) {
   const uint64_t seed = TestSeed();
   SCOPED_TRACE(SeedTrace(seed));
-  constexpr int kKeys = 200;
+  constexpr int kKeys = 150;
   Db db = Db::Open(Options{}).value();
   auto key = [](int i) { return Filler(i); };
-  const int commits = 1500 / kScale;
+  const int commits = 900 / kScale;
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
   std::atomic<int64_t> checks{0};
