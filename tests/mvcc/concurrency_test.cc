@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -557,6 +558,88 @@ TEST(CommitConcurrencyTest, DisjointWritersAllCommitWithDistinctTimestamps) {
   EXPECT_EQ(stats.live_keys, committed);
   EXPECT_EQ(stats.conflicts, 0u);
   EXPECT_EQ(stats.active_snapshots, 0u);
+}
+
+// ---- Closing the Db while other threads still use its transactions and iterators ----
+
+// Threads own transactions and iterators created before the Db is destroyed under them. Every
+// call must succeed or report "database is closed" -- never crash, race or half-commit -- and
+// once a thread has seen the database closed it never sees it open again.
+TEST(CloseConcurrencyTest, TxnsAndIteratorsInUseWhenTheDbIsDestroyed) {
+  constexpr int kThreads = 3;
+  const int txns_per_thread = 600 / kScale;
+  std::optional<Db> db(Db::Open(Options{}).value());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(db->Put(Filler(i), "seed").ok());
+  std::vector<std::vector<Txn>> txns(kThreads);
+  std::vector<std::vector<Iterator>> iters(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int n = 0; n < txns_per_thread; ++n) txns[t].push_back(db->Begin());
+    for (int n = 0; n < 4; ++n) iters[t].push_back(db->NewIterator(ScanRange::Prefix("s:")));
+  }
+  std::atomic<int> progress{0};
+  std::atomic<int> failures{0};
+  std::atomic<int64_t> committed{0};
+  std::atomic<bool> db_closed{false};
+  auto is_closed = [](const Status& s) {
+    return s.IsInvalidArgument() && s.message().find("database is closed") != std::string::npos;
+  };
+  auto worker = [&](int id) {
+    bool seen_closed = false;
+    auto check = [&](const Status& s, const char* what) {
+      if (s.ok() && !seen_closed) return;
+      if (is_closed(s)) {
+        seen_closed = true;
+        return;
+      }
+      ADD_FAILURE() << what << " returned " << s << (seen_closed ? " after the close" : "");
+      failures.fetch_add(1);
+    };
+    for (int n = 0; n < txns_per_thread; ++n) {
+      if (n == txns_per_thread / 2) {  // make sure some work happens after the close
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (!db_closed.load() && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::yield();
+        }
+      }
+      Txn& txn = txns[id][n];
+      const std::string key = "t" + std::to_string(id) + ":" + std::to_string(n);
+      check(txn.Put(key, "v"), "Put");
+      Result<std::string> got = txn.Get(key);
+      check(got.ok() ? Status::OK() : got.status(), "Get");
+      int rows = 0;
+      check(txn.Scan(ScanRange::Prefix("s:"),
+                     [&](std::string_view, std::string_view) { return ++rows < 50; }),
+            "Scan");
+      Iterator& it = iters[id][n % 4];
+      for (int step = 0; step < 20 && it.Valid(); ++step) it.Next();
+      if (!it.status().ok()) check(it.status(), "Iterator");
+      const Status s = txn.Commit();
+      check(s, "Commit");
+      if (s.ok()) committed.fetch_add(1);
+      progress.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(worker, t);
+  // Close midway through the work.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (progress.load() < kThreads * txns_per_thread / 3 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  db.reset();
+  db_closed.store(true);
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(committed.load(), 0);
+  EXPECT_LT(committed.load(), kThreads * txns_per_thread) << "nothing ran after the close";
+  // Whatever the threads still hold reports the close and stays memory-safe.
+  for (auto& per_thread : iters) {
+    for (Iterator& it : per_thread) {
+      while (it.Valid()) it.Next();
+      EXPECT_TRUE(is_closed(it.status()) || it.status().ok()) << it.status();
+    }
+  }
 }
 
 }  // namespace
