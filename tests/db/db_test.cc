@@ -62,9 +62,9 @@ TEST(DbOpenTest, RejectsMaxUpdateAttemptsBelowOne) {
     options.max_update_attempts = attempts;
     Result<Db> db = Db::Open(options);
     ASSERT_FALSE(db.ok());
-    EXPECT_TRUE(HasCode(db.status(), Code::kInvalidArgument,
-                        "Options::max_update_attempts must be at least 1, got " +
-                            std::to_string(attempts)));
+    EXPECT_TRUE(HasCode(
+        db.status(), Code::kInvalidArgument,
+        "Options::max_update_attempts must be at least 1, got " + std::to_string(attempts)));
   }
 }
 
@@ -389,8 +389,8 @@ TEST(DbKvStoreTest, UsableThroughABaseClassReference) {
   EXPECT_EQ(Latest(store, "tmp"), "<absent>");
   EXPECT_EQ(ScanRows(store, ScanRange::Prefix("acct:")),
             (Rows{{"acct:a", "70"}, {"acct:b", "30"}}));
-  EXPECT_TRUE(HasCode(TransferThroughKvStore(store, "acct:a", "acct:nobody", 1),
-                      Code::kNotFound, "acct:nobody"));
+  EXPECT_TRUE(HasCode(TransferThroughKvStore(store, "acct:a", "acct:nobody", 1), Code::kNotFound,
+                      "acct:nobody"));
   int total = 0;
   ASSERT_TRUE(IsOk(store.View([&](KvTransaction& txn) -> Status {
     return txn.Scan(ScanRange::Prefix("acct:"), [&](std::string_view, std::string_view v) {

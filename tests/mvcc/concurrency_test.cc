@@ -121,11 +121,11 @@ class BankConcurrencyTest : public ::testing::TestWithParam<IsolationLevel> {
     };
     if (how == 0) {  // a read-only transaction: a reverse scan, then point reads
       Txn t = db_.Begin(TxnOptions{GetParam(), /*read_only=*/true});
-      Status s = t.Scan(ScanRange::Prefix("acct:").Reversed(),
-                        [&](std::string_view, std::string_view v) {
-                          add(v);
-                          return true;
-                        });
+      Status s =
+          t.Scan(ScanRange::Prefix("acct:").Reversed(), [&](std::string_view, std::string_view v) {
+            add(v);
+            return true;
+          });
       EXPECT_TRUE(s.ok()) << s;
       int64_t sum_by_get = 0;
       for (int i = 0; i < kAccounts; ++i) {
@@ -179,8 +179,8 @@ TEST_P(BankConcurrencyTest, TransfersPreserveTheTotalUnderConcurrentAudits) {
       const int64_t amount = rnd.Range(1, 300);
       bool moved = false;
       if (id % 2 == 0) {  // Db::Update retries for us
-        Status s = db_.Update(
-            [&](KvTransaction& txn) { return Transfer(txn, from, to, amount, &moved); });
+        Status s =
+            db_.Update([&](KvTransaction& txn) { return Transfer(txn, from, to, amount, &moved); });
         EXPECT_TRUE(s.ok()) << s;
         if (!s.ok()) failures.fetch_add(1);
       } else {  // raw Begin/Commit with a manual retry loop
@@ -289,9 +289,9 @@ TEST(AtomicVisibilityConcurrencyTest, ReadersNeverSeeHalfACommit) {
       std::string a, b, c, d;
       switch (rnd.Uniform(3)) {
         case 0: {  // point reads in one transaction
-          Txn t = db.Begin(TxnOptions{rnd.Bernoulli(0.5) ? IsolationLevel::kSnapshot
-                                                         : IsolationLevel::kSerializable,
-                                      false});
+          Txn t = db.Begin(TxnOptions{
+              rnd.Bernoulli(0.5) ? IsolationLevel::kSnapshot : IsolationLevel::kSerializable,
+              false});
           a = t.Get(first).value_or("?");
           b = t.Get(mid_a).value_or("?");
           c = t.Get(mid_b).value_or("?");
@@ -372,11 +372,11 @@ TEST(SerializableConcurrencyTest, WriteSkewNeverBreaksTheOnCallInvariant) {
     for (int n = 0; n < rounds; ++n) {
       Status s = db.Update([&](KvTransaction& txn) -> Status {
         int on_call = 0;
-        Status scan = txn.Scan(ScanRange::Prefix("oncall:"),
-                               [&](std::string_view, std::string_view v) {
-                                 on_call += v == "1";
-                                 return true;
-                               });
+        Status scan =
+            txn.Scan(ScanRange::Prefix("oncall:"), [&](std::string_view, std::string_view v) {
+              on_call += v == "1";
+              return true;
+            });
         if (!scan.ok()) return scan;
         Result<std::string> mine = txn.Get(key);
         if (!mine.ok()) return mine.status();
@@ -493,8 +493,8 @@ TEST(GcConcurrencyTest, ReadersKeepConsistentSnapshotsDuringHeavyGc) {
         Result<std::string> v = t.Get(key(k));
         const bool present = !(version % 2 == 1 && k % 3 == 0);
         if (present != v.ok() || (v.ok() && *v != std::to_string(version))) {
-          ADD_FAILURE() << "snapshot changed under GC: key " << key(k) << " at version "
-                        << version << " reads " << (v.ok() ? *v : v.status().ToString());
+          ADD_FAILURE() << "snapshot changed under GC: key " << key(k) << " at version " << version
+                        << " reads " << (v.ok() ? *v : v.status().ToString());
           failures.fetch_add(1);
           return;
         }

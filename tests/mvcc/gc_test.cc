@@ -321,8 +321,7 @@ TEST_F(GcTest, LaterCommitsReclaimGarbageWithoutCollectGarbage) {
   const DbStats s = db_.GetStats();
   EXPECT_EQ(s.pending_garbage, 0u) << StatsString(s);
   EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys + 1)) << StatsString(s);
-  EXPECT_EQ(s.memory_bytes, baseline_.memory_bytes + Footprint("marker", "0"))
-      << StatsString(s);
+  EXPECT_EQ(s.memory_bytes, baseline_.memory_bytes + Footprint("marker", "0")) << StatsString(s);
 }
 
 // A fresh database, filled and emptied again, reports the memory it reported when fresh.

@@ -96,8 +96,8 @@ class IndexModel {
       EXPECT_FALSE(c.Valid()) << "SeekGE found " << Hex(c.head()->key()) << ", expected none";
     } else {
       ASSERT_TRUE(c.Valid()) << "SeekGE found none, expected " << Hex(ge->first);
-      EXPECT_EQ(c.head(), ge->second) << "SeekGE found " << Hex(c.head()->key()) << ", expected "
-                                      << Hex(ge->first);
+      EXPECT_EQ(c.head(), ge->second)
+          << "SeekGE found " << Hex(c.head()->key()) << ", expected " << Hex(ge->first);
     }
 
     Index::Cursor lt = index_.SeekLT(probe);
@@ -106,8 +106,8 @@ class IndexModel {
     } else {
       auto expect = std::prev(ge);
       ASSERT_TRUE(lt.Valid()) << "SeekLT found none, expected " << Hex(expect->first);
-      EXPECT_EQ(lt.head(), expect->second) << "SeekLT found " << Hex(lt.head()->key())
-                                           << ", expected " << Hex(expect->first);
+      EXPECT_EQ(lt.head(), expect->second)
+          << "SeekLT found " << Hex(lt.head()->key()) << ", expected " << Hex(expect->first);
     }
   }
 
@@ -174,8 +174,8 @@ class IndexModel {
     auto rit = model_.rbegin();
     for (Index::Cursor c = index_.Last(); c.Valid(); c.Prev(), ++rit) {
       ASSERT_NE(rit, model_.rend()) << "index has extra key " << Hex(c.head()->key());
-      ASSERT_EQ(c.head(), rit->second) << "backward walk: index has " << Hex(c.head()->key())
-                                       << ", model " << Hex(rit->first);
+      ASSERT_EQ(c.head(), rit->second)
+          << "backward walk: index has " << Hex(c.head()->key()) << ", model " << Hex(rit->first);
     }
     ASSERT_EQ(rit, model_.rend());
     if (model_.empty()) {
@@ -208,7 +208,10 @@ class KeyGen {
       case 2:  // 0x00 / 0xff heavy, short
         return Bytes(rnd_->Range(0, 6), "\x00\x01\x7f\x80\xfe\xff", 6);
       case 3:  // shared 4-byte partial window, then anything
-        return "abcd" + Bytes(rnd_->Range(0, 3), "\x00\xff" "a", 3);
+        return "abcd" + Bytes(rnd_->Range(0, 3),
+                              "\x00\xff"
+                              "a",
+                              3);
       case 4:  // ordinary keys
         return "user:" + std::to_string(rnd_->Uniform(5000));
       case 5:
@@ -303,8 +306,8 @@ TEST(IndexTest, EdgeKeysAreOrderedBytewise) {
 
 TEST(IndexTest, RandomizedOperationsMatchStdMap) {
   const uint64_t seed = TestSeed();
-  SCOPED_TRACE("seed=" + std::to_string(seed) + " (rerun with MEMDB_SEED=" +
-               std::to_string(seed) + ")");
+  SCOPED_TRACE("seed=" + std::to_string(seed) + " (rerun with MEMDB_SEED=" + std::to_string(seed) +
+               ")");
   Random rnd(seed);
   KeyGen gen(&rnd);
   IndexModel m;

@@ -155,8 +155,7 @@ TEST_P(IsolationTest, IntermediateReadG1bIsNeverVisible) {
   Txn t1 = Begin();
   Txn t2 = Begin();
   ASSERT_TRUE(IsOk(t1.Put(Key(1), "101")));
-  EXPECT_EQ(Where(t2, [](int v) { return v % 5 == 0; }),
-            (Rows{{Key(1), "10"}, {Key(2), "20"}}));
+  EXPECT_EQ(Where(t2, [](int v) { return v % 5 == 0; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
   ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
   ASSERT_TRUE(IsOk(t1.Commit()));
   EXPECT_EQ(Where(t2, [](int v) { return v % 3 == 0; }), Rows{})
@@ -290,8 +289,7 @@ TEST_P(IsolationTest, ReadSkewGSingleIsPrevented) {
 TEST_P(IsolationTest, ReadSkewGSingleWithPredicateIsPrevented) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  EXPECT_EQ(Where(t1, [](int v) { return v % 5 == 0; }),
-            (Rows{{Key(1), "10"}, {Key(2), "20"}}));
+  EXPECT_EQ(Where(t1, [](int v) { return v % 5 == 0; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
   ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
   ASSERT_TRUE(IsOk(t2.Commit()));
   EXPECT_EQ(Where(t1, [](int v) { return v % 3 == 0; }), Rows{});
@@ -490,8 +488,8 @@ TEST_P(IsolationTest, UnchangedReadSetCommits) {
 
 // Read-only transactions never abort, whatever changed under them.
 TEST_P(IsolationTest, ReadOnlyTransactionNeverAbortsEvenWhenItsReadsChanged) {
-  Txn reader = Begin();            // read-write in principle, but it writes nothing
-  Txn ro = BeginReadOnly();        // explicitly read-only
+  Txn reader = Begin();      // read-write in principle, but it writes nothing
+  Txn ro = BeginReadOnly();  // explicitly read-only
   for (Txn* t : {&reader, &ro}) {
     EXPECT_EQ(Read(*t, Key(1)), "10");
     EXPECT_EQ(Read(*t, Key(5)), "<absent>");
@@ -615,9 +613,9 @@ TEST_P(IsolationTest, ScansMergeOwnWritesForwardAndReverse) {
   for (bool reverse : {false, true}) {
     for (ScanRange r : {ScanRange::All(), ScanRange::Prefix("p:"), ScanRange::Prefix("b"),
                         ScanRange::Between("b", "e"), ScanRange::Between("bb", "e\x01"),
-                        ScanRange::Between("0", "1"), ScanRange::From("d"),
-                        ScanRange::From("zz"), ScanRange::Between("c", "c"),
-                        ScanRange::Between("c", "c\x01"), ScanRange::Prefix("test:")}) {
+                        ScanRange::Between("0", "1"), ScanRange::From("d"), ScanRange::From("zz"),
+                        ScanRange::Between("c", "c"), ScanRange::Between("c", "c\x01"),
+                        ScanRange::Prefix("test:")}) {
       r.reverse = reverse;
       expect_range(r);
     }
@@ -767,8 +765,8 @@ uint64_t TestSeed() {
 // iterators against a std::map, and committed.
 TEST_P(IsolationTest, RandomizedOwnWritesMatchAStdMap) {
   const uint64_t seed = TestSeed();
-  SCOPED_TRACE("seed=" + std::to_string(seed) + " (replay with MEMDB_SEED=" +
-               std::to_string(seed) + ")");
+  SCOPED_TRACE("seed=" + std::to_string(seed) + " (replay with MEMDB_SEED=" + std::to_string(seed) +
+               ")");
   Random rnd(seed);
   std::map<std::string, std::string> expected = {{Key(1), "10"}, {Key(2), "20"}};
   for (int i = 0; i < 20; ++i) {

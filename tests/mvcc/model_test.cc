@@ -81,8 +81,9 @@ std::string Show(const Rows& rows) {
 enum class Mode { kSnapshot, kSerializable, kMixed };
 
 void PrintTo(Mode mode, std::ostream* os) {
-  *os << (mode == Mode::kSnapshot ? "kSnapshot" : mode == Mode::kSerializable ? "kSerializable"
-                                                                               : "kMixed");
+  *os << (mode == Mode::kSnapshot       ? "kSnapshot"
+          : mode == Mode::kSerializable ? "kSerializable"
+                                        : "kMixed");
 }
 
 // ---- The reference model ----
@@ -190,8 +191,12 @@ class ModelRun {
  public:
   ModelRun(uint64_t seed, Mode mode) : rnd_(seed), mode_(mode) {
     db_ = Db::Open(Options{}).value();
-    keys_ = {"",   "a",    std::string("a\0", 2), "ab",   "abc", "b",  "b\xff", "ba",
-             "k:1", "k:10", "k:11",               "k:2",  "k:3", "z",  "\xff",  "\xff\xff"};
+    keys_ = {"",        "a",    std::string("a\0", 2),
+             "ab",      "abc",  "b",
+             "b\xff",   "ba",   "k:1",
+             "k:10",    "k:11", "k:2",
+             "k:3",     "z",    "\xff",
+             "\xff\xff"};
   }
 
   const std::string& log() const { return log_; }
@@ -239,10 +244,12 @@ class ModelRun {
 
   IsolationLevel RandomIsolation() {
     switch (mode_) {
-      case Mode::kSnapshot: return IsolationLevel::kSnapshot;
-      case Mode::kSerializable: return IsolationLevel::kSerializable;
-      default: return rnd_.Bernoulli(0.5) ? IsolationLevel::kSnapshot
-                                          : IsolationLevel::kSerializable;
+      case Mode::kSnapshot:
+        return IsolationLevel::kSnapshot;
+      case Mode::kSerializable:
+        return IsolationLevel::kSerializable;
+      default:
+        return rnd_.Bernoulli(0.5) ? IsolationLevel::kSnapshot : IsolationLevel::kSerializable;
     }
   }
 
@@ -303,8 +310,8 @@ class ModelRun {
       EXPECT_EQ(*got, *want) << Name(t) << ".Get(" << Show(key) << ")";
     } else {
       EXPECT_EQ(got.status().code(), Code::kNotFound)
-          << Name(t) << ".Get(" << Show(key) << ") = "
-          << (got.ok() ? Show(*got) : got.status().ToString());
+          << Name(t) << ".Get(" << Show(key)
+          << ") = " << (got.ok() ? Show(*got) : got.status().ToString());
     }
   }
 
@@ -341,8 +348,8 @@ class ModelRun {
     if (t.RecordsReads()) t.read_ranges.push_back(range);
     Rows want = model_.View(t.snapshot, t.writes, range);
     if (want.size() > limit) want.resize(limit);
-    Log(Name(t) + ".Scan(" + Show(range) + (limit != SIZE_MAX ? ", limit " + std::to_string(limit) : "") +
-        ") -> " + Show(want));
+    Log(Name(t) + ".Scan(" + Show(range) +
+        (limit != SIZE_MAX ? ", limit " + std::to_string(limit) : "") + ") -> " + Show(want));
     Rows got;
     const Status s = t.real.Scan(range, [&](std::string_view k, std::string_view v) {
       got.emplace_back(k, v);
@@ -402,10 +409,12 @@ class ModelRun {
     if (rnd_.Bernoulli(0.5)) {
       Log("Db.Scan(" + Show(range) + ") -> " + Show(want));
       Rows got;
-      ASSERT_TRUE(db_.Scan(range, [&](std::string_view k, std::string_view v) {
-                       got.emplace_back(k, v);
-                       return true;
-                     }).ok());
+      ASSERT_TRUE(db_.Scan(range,
+                           [&](std::string_view k, std::string_view v) {
+                             got.emplace_back(k, v);
+                             return true;
+                           })
+                      .ok());
       EXPECT_EQ(got, want) << "Db.Scan(" << Show(range) << "): got " << Show(got);
     } else {
       OpenIterator it;
@@ -447,15 +456,16 @@ class ModelRun {
     if (!t.writes.empty()) {
       for (auto& [k, w] : t.writes) model_.ChangedAfter(k, t.snapshot, &strict, &lenient);
       if (t.RecordsReads()) {
-        for (const std::string& k : t.read_keys) model_.ChangedAfter(k, t.snapshot, &strict, &lenient);
+        for (const std::string& k : t.read_keys)
+          model_.ChangedAfter(k, t.snapshot, &strict, &lenient);
         for (const ScanRange& r : t.read_ranges) {
           model_.ChangedInRange(r, t.snapshot, &strict, &lenient);
         }
       }
     }
     const Status s = t.real.Commit();
-    Log(Name(t) + ".Commit() -> " + s.ToString() + " (model: " +
-        (strict == lenient ? (strict ? "conflict" : "ok") : "either") + ")");
+    Log(Name(t) + ".Commit() -> " + s.ToString() +
+        " (model: " + (strict == lenient ? (strict ? "conflict" : "ok") : "either") + ")");
     if (strict == lenient) {
       if (strict) {
         EXPECT_EQ(s.code(), Code::kConflict) << Name(t) << ".Commit(): " << s;
@@ -514,10 +524,12 @@ class ModelRun {
     EXPECT_EQ(s.versions, model_.LiveKeys()) << "versions left behind after every snapshot ended";
     const Rows want = model_.View(model_.latest(), {}, ScanRange::All());
     Rows got;
-    ASSERT_TRUE(db_.Scan(ScanRange::All(), [&](std::string_view k, std::string_view v) {
-                     got.emplace_back(k, v);
-                     return true;
-                   }).ok());
+    ASSERT_TRUE(db_.Scan(ScanRange::All(),
+                         [&](std::string_view k, std::string_view v) {
+                           got.emplace_back(k, v);
+                           return true;
+                         })
+                    .ok());
     EXPECT_EQ(got, want);
   }
 
@@ -555,9 +567,12 @@ TEST_P(ModelTest, RandomInterleavingsMatchTheReferenceModel) {
 
 std::string ModeName(const ::testing::TestParamInfo<Mode>& mode) {
   switch (mode.param) {
-    case Mode::kSnapshot: return "Snapshot";
-    case Mode::kSerializable: return "Serializable";
-    default: return "Mixed";
+    case Mode::kSnapshot:
+      return "Snapshot";
+    case Mode::kSerializable:
+      return "Serializable";
+    default:
+      return "Mixed";
   }
 }
 

@@ -199,7 +199,8 @@ TEST_F(TxnMisuseTest, WritesInAReadOnlyTxnAreRejected) {
 TEST_F(TxnMisuseTest, KeyOverMaxSizeIsRejected) {
   Txn txn = db_.Begin();
   const std::string too_long(kMaxKeySize + 1, 'k');
-  EXPECT_TRUE(IsMisuse(txn.Put(too_long, "v"), "key of 65536 bytes is longer than the maximum of 65535"));
+  EXPECT_TRUE(
+      IsMisuse(txn.Put(too_long, "v"), "key of 65536 bytes is longer than the maximum of 65535"));
   EXPECT_TRUE(IsMisuse(txn.Delete(too_long), "longer than the maximum of 65535"));
   EXPECT_TRUE(IsMisuse(db_.Put(too_long, "v"), "longer than the maximum"));
   EXPECT_EQ(txn.write_count(), 0u);
@@ -331,9 +332,9 @@ TEST(MovedFromDbTest, OperationsReportMisuse) {
   EXPECT_TRUE(IsMisuse(db.Get("k").status(), "moved-from Db"));
   EXPECT_TRUE(IsMisuse(db.Put("k", "v"), "moved-from Db"));
   EXPECT_TRUE(IsMisuse(db.Delete("k"), "moved-from Db"));
-  EXPECT_TRUE(IsMisuse(db.Scan(ScanRange::All(), [](std::string_view, std::string_view) {
-    return true;
-  }), "moved-from Db"));
+  EXPECT_TRUE(
+      IsMisuse(db.Scan(ScanRange::All(), [](std::string_view, std::string_view) { return true; }),
+               "moved-from Db"));
   EXPECT_TRUE(IsMisuse(db.Update([](KvTransaction&) { return Status::OK(); }), "moved-from Db"));
   EXPECT_TRUE(IsMisuse(db.View([](KvTransaction&) { return Status::OK(); }), "moved-from Db"));
   Iterator it = db.NewIterator();
