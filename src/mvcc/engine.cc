@@ -1,5 +1,6 @@
 #include "mvcc/engine.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -165,10 +166,6 @@ Status Engine::Commit(TxnState* txn) {
   txn->writes.ForEach([&](const WriteBuffer::Entry& write) {
     Version** slot = scratch_slots_[slot_index++];
     const bool absent = slot == nullptr || (*slot)->tombstone();
-    if (write.tombstone && slot == nullptr) {  // deleting a key that never existed
-      scratch_versions_.push_back(nullptr);
-      return;
-    }
     Version* v = Version::Create(write.key, write.value, write.tombstone, timestamp, &arena_);
     ++new_versions;
     new_bytes += v->Footprint();
@@ -181,20 +178,32 @@ Status Engine::Commit(TxnState* txn) {
   {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
     // Validation was the snapshot's last use: release it with the publication.
-    const uint64_t horizon = registry_.Publish(timestamp, &txn->snapshot);
+    bool open_complete = false;
+    const uint64_t horizon =
+        registry_.Publish(timestamp, &txn->snapshot, &scratch_open_, &open_complete);
+    const std::vector<uint64_t>* open = open_complete ? &scratch_open_ : nullptr;
     scratch_erase_.clear();
     // Existing keys first: their slots stay valid until the index changes shape.
     for (size_t i = 0; i < scratch_versions_.size(); ++i) {
       Version** slot = scratch_slots_[i];
+      if (slot == nullptr) continue;
       Version* v = scratch_versions_[i];
-      if (slot == nullptr || v == nullptr) continue;
       v->set_older(*slot);
       *slot = v;
-      if (Prune(slot, horizon) == PruneResult::kEraseKey) scratch_erase_.push_back(v);
+      if (Prune(slot, horizon, open) == PruneResult::kEraseKey) scratch_erase_.push_back(v);
     }
+    // New keys. Even a delete of a key nobody had leaves a tombstone, so that a concurrent
+    // writer of that key conflicts with it (first committer wins); the tombstone leaves the
+    // index once no snapshot older than it remains.
     for (size_t i = 0; i < scratch_versions_.size(); ++i) {
-      if (scratch_slots_[i] == nullptr && scratch_versions_[i] != nullptr) {
-        index_.Insert(scratch_versions_[i]);
+      if (scratch_slots_[i] != nullptr) continue;
+      Version* v = scratch_versions_[i];
+      index_.Insert(v);
+      if (!v->tombstone()) continue;
+      if (timestamp <= horizon) {
+        scratch_erase_.push_back(v);
+      } else {
+        QueueGarbage(v);
       }
     }
     for (Version* tombstone : scratch_erase_) EraseKey(tombstone->key());
@@ -216,15 +225,41 @@ Version* Engine::Trim(Version* head, uint64_t horizon) {
   return keep;
 }
 
-Engine::PruneResult Engine::Prune(Version** slot, uint64_t horizon) {
+void Engine::DropUnseen(Version* head, uint64_t horizon, const std::vector<uint64_t>& open) {
+  // A version newer than the horizon is read only by snapshots in [its timestamp, the next
+  // newer version's timestamp); with none open there, nobody can reach it.
+  Version* newer = head;
+  Version* v = head->older();
+  while (v != nullptr && v->timestamp() > horizon) {
+    auto reader = std::lower_bound(open.begin(), open.end(), v->timestamp());
+    if (reader != open.end() && *reader < newer->timestamp()) {
+      newer = v;
+      v = v->older();
+      continue;
+    }
+    Version* unseen = v;
+    v = v->older();
+    newer->set_older(v);
+    unseen->set_older(nullptr);
+    Forget(DestroyChain(unseen, &arena_));
+  }
+}
+
+Engine::PruneResult Engine::Prune(Version** slot, uint64_t horizon,
+                                  const std::vector<uint64_t>* open) {
   Version* head = *slot;
   if (Trim(head, horizon) == head) {
     return head->tombstone() ? PruneResult::kEraseKey : PruneResult::kDone;
   }
+  if (open != nullptr) DropUnseen(head, horizon, *open);
   if (head->older() == nullptr && !head->tombstone()) return PruneResult::kDone;
+  QueueGarbage(head);
+  return PruneResult::kLater;
+}
+
+void Engine::QueueGarbage(const Version* head) {
   garbage_.push_back({head->timestamp(), std::string(head->key())});
   Bump(pending_garbage_, 1);
-  return PruneResult::kLater;
 }
 
 void Engine::EraseKey(std::string_view key) {

@@ -111,7 +111,12 @@ class Engine {
   Version* Trim(Version* head, uint64_t horizon);
   // Trims the chain at `slot` and queues what must wait for the horizon; says whether the
   // key itself can leave the index (its newest version is a tombstone nobody can see past).
-  PruneResult Prune(Version** slot, uint64_t horizon);
+  // With `open` (the open snapshots, oldest first), also drops versions newer than the horizon
+  // that no open snapshot reads.
+  PruneResult Prune(Version** slot, uint64_t horizon, const std::vector<uint64_t>* open);
+  void DropUnseen(Version* head, uint64_t horizon, const std::vector<uint64_t>& open);
+  // Remembers to trim `head`'s key once the horizon reaches head's timestamp.
+  void QueueGarbage(const Version* head);
   void EraseKey(std::string_view key);
   // Collects up to `budget` queued garbage entries; requires commit_mu_ and latch_ exclusive.
   void CollectQueued(uint64_t horizon, size_t budget);
@@ -129,12 +134,13 @@ class Engine {
   std::vector<Version**> scratch_slots_;
   std::vector<Version*> scratch_versions_;
   std::vector<Version*> scratch_erase_;
+  std::vector<uint64_t> scratch_open_;
 
   // Statistics; written under commit_mu_, read anywhere.
   std::atomic<uint64_t> live_keys_{0};
   std::atomic<uint64_t> versions_{0};
   std::atomic<uint64_t> version_bytes_{0};
-  std::atomic<uint64_t> index_bytes_{0};
+  std::atomic<uint64_t> index_bytes_{index_.NodeBytes()};
   std::atomic<uint64_t> pending_garbage_{0};
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> conflicts_{0};

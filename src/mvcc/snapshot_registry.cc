@@ -65,9 +65,15 @@ bool SnapshotRegistry::Unlink(Entry* entry) {
   return was_oldest;
 }
 
-uint64_t SnapshotRegistry::Publish(uint64_t timestamp, Entry* committer) {
+uint64_t SnapshotRegistry::Publish(uint64_t timestamp, Entry* committer,
+                                   std::vector<uint64_t>* open, bool* open_complete) {
   std::lock_guard<std::mutex> lock(mu_);
   if (committer->registered) Unlink(committer);
+  open->clear();
+  *open_complete = count_ <= kMaxCopied;
+  if (*open_complete) {
+    for (const Entry* e = head_; e != nullptr; e = e->next) open->push_back(e->timestamp);
+  }
   latest_.store(timestamp, std::memory_order_release);
   return HorizonLocked();
 }

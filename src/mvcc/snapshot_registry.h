@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 namespace memdb::mvcc {
 
@@ -47,8 +48,12 @@ class SnapshotRegistry {
   // consistent state at it, since commits publish with the latch held exclusively.
   uint64_t latest() const { return latest_.load(std::memory_order_acquire); }
   // Makes `timestamp` the latest commit, releases the committing transaction's snapshot, and
-  // returns the new horizon.
-  uint64_t Publish(uint64_t timestamp, Entry* committer);
+  // returns the new horizon. Copies the timestamps of the open snapshots, oldest first, into
+  // `open` when there are at most kMaxCopied of them; otherwise leaves `open` empty and sets
+  // *open_complete to false.
+  static constexpr size_t kMaxCopied = 64;
+  uint64_t Publish(uint64_t timestamp, Entry* committer, std::vector<uint64_t>* open,
+                   bool* open_complete);
   // The oldest timestamp any open or future snapshot can read.
   uint64_t Horizon() const;
   size_t open_count() const;

@@ -121,6 +121,27 @@ TEST_P(IsolationTest, DirtyWriteG0SecondWriterAborts) {
 }
 
 // G1a, aborted reads: T2 never sees a value T1 wrote and rolled back.
+// A delete is a write even when the key does not exist: two transactions that both write a
+// key that was absent at their snapshots cannot both commit (first committer wins).
+TEST_P(IsolationTest, DeleteOfAbsentKeyConflictsWithConcurrentInsert) {
+  for (bool delete_first : {true, false}) {
+    SCOPED_TRACE(delete_first ? "delete commits first" : "insert commits first");
+    const std::string key = delete_first ? "ghost:1" : "ghost:2";
+    Txn deleter = Begin();
+    Txn inserter = Begin();
+    ASSERT_TRUE(IsOk(deleter.Delete(key)));
+    ASSERT_TRUE(IsOk(inserter.Put(key, "boo")));
+    Txn& first = delete_first ? deleter : inserter;
+    Txn& second = delete_first ? inserter : deleter;
+    EXPECT_TRUE(IsOk(first.Commit()));
+    EXPECT_TRUE(HasCode(second.Commit(), Code::kConflict, "write-write conflict"));
+  }
+  // The tombstones left no trace once no snapshot predates them.
+  db_.CollectGarbage();
+  const DbStats stats = db_.GetStats();
+  EXPECT_EQ(stats.versions, stats.live_keys) << "a tombstone outlived every snapshot";
+}
+
 TEST_P(IsolationTest, AbortedReadG1aIsNeverVisible) {
   Txn t1 = Begin();
   Txn t2 = Begin();
