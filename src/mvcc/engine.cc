@@ -42,7 +42,7 @@ void Engine::ReleaseSnapshot(SnapshotRegistry::Entry* entry) {
   if (!was_oldest || pending_garbage_.load(std::memory_order_relaxed) == 0) return;
   // The horizon moved: collect what this snapshot held back, unless a commit is running (it
   // collects a share itself, and the next release or commit picks up the rest).
-  std::unique_lock<std::mutex> lock(commit_mu_, std::try_to_lock);
+  std::unique_lock<SpinThenBlockMutex> lock(commit_mu_, std::try_to_lock);
   if (!lock.owns_lock()) return;
   for (;;) {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
@@ -82,7 +82,14 @@ bool Engine::ReadBatch(uint64_t timestamp, const ScanRange& range,
   } else {
     c = range.has_end ? index_.SeekLT(range.end) : index_.Last();
   }
+  // Reading a version is a cache miss; keep kPrefetchDistance of them in flight.
+  constexpr int kPrefetchDistance = 8;
+  const int step = range.reverse ? -1 : 1;
+  if (c.Valid()) {
+    for (int d = 1; d < kPrefetchDistance; ++d) c.Prefetch(d * step);
+  }
   for (; c.Valid(); range.reverse ? c.Prev() : c.Next()) {
+    c.Prefetch(kPrefetchDistance * step);
     const Version* head = c.head();
     // The seek placed the cursor inside the range; only the far bound can end it.
     const bool past_end = range.reverse
@@ -144,12 +151,22 @@ Status Engine::ValidateReads(const TxnState& txn) const {
   return Status::OK();
 }
 
+void Engine::Warm(const TxnState& txn) {
+  constexpr size_t kMaxWarmed = 16;  // beyond this the lookups are the commit's main cost anyway
+  if (txn.writes.size() > kMaxWarmed) return;
+  ReadMostlyLatch::SharedGuard guard(latch_);
+  txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
+    if (const Version* head = index_.Find(write.key)) __builtin_prefetch(head);
+  });
+}
+
 Status Engine::Commit(TxnState* txn) {
   if (txn->writes.empty()) {  // read-only: its snapshot was consistent, nothing to validate
     ReleaseSnapshot(&txn->snapshot);
     return Status::OK();
   }
-  std::unique_lock<std::mutex> lock(commit_mu_);
+  Warm(*txn);
+  std::unique_lock<SpinThenBlockMutex> lock(commit_mu_);
   Status status = closed() ? ClosedError() : ValidateWrites(*txn);
   if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);
   if (!status.ok()) {
@@ -290,7 +307,7 @@ void Engine::Forget(ChainSize freed) {
 }
 
 void Engine::CollectGarbage() {
-  std::lock_guard<std::mutex> lock(commit_mu_);
+  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
   for (;;) {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
     const uint64_t horizon = registry_.Horizon();

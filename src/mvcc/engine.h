@@ -37,6 +37,7 @@
 #include "mvcc/txn_state.h"
 #include "mvcc/version_arena.h"
 #include "util/read_mostly_latch.h"
+#include "util/spin_then_block_mutex.h"
 
 namespace memdb::mvcc {
 
@@ -103,6 +104,9 @@ class Engine {
     std::string key;
   };
 
+  // Loads the index paths of a small transaction's keys before the commit mutex is taken, so
+  // the cache misses of the lookups validation repeats are not paid while holding it.
+  void Warm(const TxnState& txn);
   // Validation; each returns OK or the Conflict explaining which key and timestamps.
   Status ValidateWrites(const TxnState& txn);
   Status ValidateReads(const TxnState& txn) const;
@@ -123,7 +127,7 @@ class Engine {
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
-  alignas(64) std::mutex commit_mu_;  // own cache line: readers poll closed_ next to it
+  alignas(64) SpinThenBlockMutex commit_mu_;  // own cache line: readers poll closed_ next to it
   ReadMostlyLatch latch_;
   SnapshotRegistry registry_;
   VersionArena arena_;  // declared before index_: outlives the versions the index frees

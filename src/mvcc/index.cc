@@ -142,6 +142,14 @@ void WidenPrefixFor(NodeT* node, std::string_view key) {
 
 Version* Index::Cursor::head() const { return leaf_->head[pos_]; }
 
+void Index::Cursor::Prefetch(int distance) const {
+  const int at = pos_ + distance;
+  if (at < 0 || at >= leaf_->count) return;
+  const char* version = reinterpret_cast<const char*>(leaf_->head[at]);
+  __builtin_prefetch(version);
+  __builtin_prefetch(version + 64);
+}
+
 void Index::Cursor::Next() {
   if (++pos_ < leaf_->count) return;
   leaf_ = leaf_->next;

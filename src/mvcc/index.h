@@ -37,6 +37,9 @@ class Index {
     Version* head() const;
     void Next();
     void Prev();
+    // Starts loading the version `distance` entries further in the leaf (negative: back), so a
+    // scan overlaps the cache misses of the versions it is about to read.
+    void Prefetch(int distance) const;
 
    private:
     friend class Index;
