@@ -151,21 +151,11 @@ Status Engine::ValidateReads(const TxnState& txn) const {
   return Status::OK();
 }
 
-void Engine::Warm(const TxnState& txn) {
-  constexpr size_t kMaxWarmed = 16;  // beyond this the lookups are the commit's main cost anyway
-  if (txn.writes.size() > kMaxWarmed) return;
-  ReadMostlyLatch::SharedGuard guard(latch_);
-  txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
-    if (const Version* head = index_.Find(write.key)) __builtin_prefetch(head);
-  });
-}
-
 Status Engine::Commit(TxnState* txn) {
   if (txn->writes.empty()) {  // read-only: its snapshot was consistent, nothing to validate
     ReleaseSnapshot(&txn->snapshot);
     return Status::OK();
   }
-  Warm(*txn);
   std::unique_lock<SpinThenBlockMutex> lock(commit_mu_);
   Status status = closed() ? ClosedError() : ValidateWrites(*txn);
   if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);

@@ -104,9 +104,6 @@ class Engine {
     std::string key;
   };
 
-  // Loads the index paths of a small transaction's keys before the commit mutex is taken, so
-  // the cache misses of the lookups validation repeats are not paid while holding it.
-  void Warm(const TxnState& txn);
   // Validation; each returns OK or the Conflict explaining which key and timestamps.
   Status ValidateWrites(const TxnState& txn);
   Status ValidateReads(const TxnState& txn) const;

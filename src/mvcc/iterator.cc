@@ -43,12 +43,10 @@ bool IteratorState::EngineHasEntry() {
   // Resume after the last key returned; its version is still alive (our snapshot sees it).
   const bool resume = !batch_.empty();
   const std::string_view last = resume ? batch_.back().key : std::string_view();
-  std::vector<ReadEntry> next;
-  next.reserve(next_batch_size_);
+  batch_.clear();  // `last` points into a version, not into the vector
   engine_done_ = engine_->ReadBatch(snapshot_.timestamp, range_, resume ? &last : nullptr,
-                                    next_batch_size_, &next);
+                                    next_batch_size_, &batch_);
   next_batch_size_ = std::min(next_batch_size_ * 2, kMaxBatch);
-  batch_ = std::move(next);
   batch_pos_ = 0;
   return !batch_.empty();
 }

@@ -14,25 +14,16 @@
 #include "memdb/db/kv_store.h"
 #include "memdb/mvcc/kv_transaction.h"
 #include "memdb/util/status.h"
+#include "test_support.h"
 
 namespace memdb {
 namespace {
 
+using ::memdb::test::HasCode;
+using ::memdb::test::IsOk;
+
 using Code = Status::Code;
 using Rows = std::vector<std::pair<std::string, std::string>>;
-
-::testing::AssertionResult HasCode(const Status& s, Code code, std::string_view substr = {}) {
-  if (s.code() != code) {
-    return ::testing::AssertionFailure() << "expected code " << code << ", got " << s;
-  }
-  if (s.message().find(substr) == std::string_view::npos) {
-    return ::testing::AssertionFailure()
-           << "expected a message containing \"" << substr << "\", got " << s;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const Status& s) { return HasCode(s, Code::kOk); }
 
 Db OpenDb(Options options = {}) {
   Result<Db> db = Db::Open(options);

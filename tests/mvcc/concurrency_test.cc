@@ -22,9 +22,13 @@
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/random.h"
 #include "memdb/util/status.h"
+#include "test_support.h"
 
 namespace memdb {
 namespace {
+
+using ::memdb::test::SeedTrace;
+using ::memdb::test::TestSeed;
 
 #if defined(__SANITIZE_THREAD__)
 constexpr int kScale = 3;
@@ -33,17 +37,6 @@ constexpr int kScale = 1;
 #else
 constexpr int kScale = 1;
 #endif
-
-uint64_t TestSeed() {
-  if (const char* env = std::getenv("MEMDB_SEED"); env != nullptr && *env != '\0') {
-    return std::strtoull(env, nullptr, 0);
-  }
-  return Random::FreshSeed();
-}
-
-std::string SeedTrace(uint64_t seed) {
-  return "seed=" + std::to_string(seed) + " (replay with MEMDB_SEED=" + std::to_string(seed) + ")";
-}
 
 // Lets a worker wait, midway, until a concurrent observer has made `n` observations, so that
 // observations overlap the work even on a loaded machine. Gives up after 20 s or on a failure.

@@ -17,31 +17,13 @@
 
 #include "memdb/util/random.h"
 #include "mvcc/version.h"
+#include "test_support.h"
 
 namespace memdb::mvcc {
 namespace {
 
-uint64_t TestSeed() {
-  if (const char* env = std::getenv("MEMDB_SEED"); env != nullptr && *env != '\0') {
-    return std::strtoull(env, nullptr, 0);
-  }
-  return Random::FreshSeed();
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out + "\"";
-}
+using ::memdb::test::Show;
+using ::memdb::test::TestSeed;
 
 // An Index plus the std::map it must agree with. Keys erased from the index are freed here; the
 // index frees what it still holds when destroyed.
@@ -57,14 +39,14 @@ class IndexModel {
     ++ts_;
     auto it = model_.find(key);
     if (it == model_.end()) {
-      ASSERT_EQ(index_.FindSlot(key), nullptr) << "absent key " << Hex(key) << " has a slot";
+      ASSERT_EQ(index_.FindSlot(key), nullptr) << "absent key " << Show(key) << " has a slot";
       Version* v = Version::Create(key, "v" + std::to_string(ts_), false, ts_);
       index_.Insert(v);
       model_.emplace(key, v);
     } else {
       Version** slot = index_.FindSlot(key);
-      ASSERT_NE(slot, nullptr) << "present key " << Hex(key) << " has no slot";
-      ASSERT_EQ(*slot, it->second) << "slot of " << Hex(key) << " holds a different chain";
+      ASSERT_NE(slot, nullptr) << "present key " << Show(key) << " has no slot";
+      ASSERT_EQ(*slot, it->second) << "slot of " << Show(key) << " holds a different chain";
       Version* v = Version::Create(key, "v" + std::to_string(ts_), false, ts_);
       v->set_older(*slot);
       *slot = v;
@@ -86,43 +68,43 @@ class IndexModel {
 
   // Point lookups and seeks for one probe key.
   void CheckProbe(const std::string& probe) {
-    SCOPED_TRACE("probe " + Hex(probe));
+    SCOPED_TRACE("probe " + Show(probe));
     auto it = model_.find(probe);
     EXPECT_EQ(index_.Find(probe), it == model_.end() ? nullptr : it->second);
 
     auto ge = model_.lower_bound(probe);
     Index::Cursor c = index_.SeekGE(probe);
     if (ge == model_.end()) {
-      EXPECT_FALSE(c.Valid()) << "SeekGE found " << Hex(c.head()->key()) << ", expected none";
+      EXPECT_FALSE(c.Valid()) << "SeekGE found " << Show(c.head()->key()) << ", expected none";
     } else {
-      ASSERT_TRUE(c.Valid()) << "SeekGE found none, expected " << Hex(ge->first);
+      ASSERT_TRUE(c.Valid()) << "SeekGE found none, expected " << Show(ge->first);
       EXPECT_EQ(c.head(), ge->second)
-          << "SeekGE found " << Hex(c.head()->key()) << ", expected " << Hex(ge->first);
+          << "SeekGE found " << Show(c.head()->key()) << ", expected " << Show(ge->first);
     }
 
     Index::Cursor lt = index_.SeekLT(probe);
     if (ge == model_.begin()) {
-      EXPECT_FALSE(lt.Valid()) << "SeekLT found " << Hex(lt.head()->key()) << ", expected none";
+      EXPECT_FALSE(lt.Valid()) << "SeekLT found " << Show(lt.head()->key()) << ", expected none";
     } else {
       auto expect = std::prev(ge);
-      ASSERT_TRUE(lt.Valid()) << "SeekLT found none, expected " << Hex(expect->first);
+      ASSERT_TRUE(lt.Valid()) << "SeekLT found none, expected " << Show(expect->first);
       EXPECT_EQ(lt.head(), expect->second)
-          << "SeekLT found " << Hex(lt.head()->key()) << ", expected " << Hex(expect->first);
+          << "SeekLT found " << Show(lt.head()->key()) << ", expected " << Show(expect->first);
     }
   }
 
   // Walks up to `steps` entries from SeekGE(probe) forward, or from SeekLT(probe) backward,
   // and then turns around for a few steps.
   void CheckWalk(const std::string& probe, int steps, bool forward) {
-    SCOPED_TRACE("walk from " + Hex(probe) + (forward ? " forward" : " backward"));
+    SCOPED_TRACE("walk from " + Show(probe) + (forward ? " forward" : " backward"));
     auto ge = model_.lower_bound(probe);
     Index::Cursor c = forward ? index_.SeekGE(probe) : index_.SeekLT(probe);
     if (forward) {
       auto it = ge;
       for (int i = 0; i < steps && it != model_.end(); ++i, ++it, c.Next()) {
-        ASSERT_TRUE(c.Valid()) << "cursor ended early, expected " << Hex(it->first);
+        ASSERT_TRUE(c.Valid()) << "cursor ended early, expected " << Show(it->first);
         ASSERT_EQ(c.head(), it->second)
-            << "cursor at " << Hex(c.head()->key()) << ", expected " << Hex(it->first);
+            << "cursor at " << Show(c.head()->key()) << ", expected " << Show(it->first);
       }
       if (it == model_.end()) {
         EXPECT_FALSE(c.Valid());
@@ -142,9 +124,9 @@ class IndexModel {
       }
       auto it = std::prev(ge);
       for (int i = 0; i < steps; ++i) {
-        ASSERT_TRUE(c.Valid()) << "cursor ended early, expected " << Hex(it->first);
+        ASSERT_TRUE(c.Valid()) << "cursor ended early, expected " << Show(it->first);
         ASSERT_EQ(c.head(), it->second)
-            << "cursor at " << Hex(c.head()->key()) << ", expected " << Hex(it->first);
+            << "cursor at " << Show(c.head()->key()) << ", expected " << Show(it->first);
         if (it == model_.begin()) {
           c.Prev();
           EXPECT_FALSE(c.Valid());
@@ -166,16 +148,16 @@ class IndexModel {
     auto it = model_.begin();
     size_t n = 0;
     for (Index::Cursor c = index_.First(); c.Valid(); c.Next(), ++it, ++n) {
-      ASSERT_NE(it, model_.end()) << "index has extra key " << Hex(c.head()->key());
+      ASSERT_NE(it, model_.end()) << "index has extra key " << Show(c.head()->key());
       ASSERT_EQ(c.head(), it->second) << "forward walk at entry " << n << ": index has "
-                                      << Hex(c.head()->key()) << ", model " << Hex(it->first);
+                                      << Show(c.head()->key()) << ", model " << Show(it->first);
     }
-    ASSERT_EQ(it, model_.end()) << "index is missing " << Hex(it->first);
+    ASSERT_EQ(it, model_.end()) << "index is missing " << Show(it->first);
     auto rit = model_.rbegin();
     for (Index::Cursor c = index_.Last(); c.Valid(); c.Prev(), ++rit) {
-      ASSERT_NE(rit, model_.rend()) << "index has extra key " << Hex(c.head()->key());
+      ASSERT_NE(rit, model_.rend()) << "index has extra key " << Show(c.head()->key());
       ASSERT_EQ(c.head(), rit->second)
-          << "backward walk: index has " << Hex(c.head()->key()) << ", model " << Hex(rit->first);
+          << "backward walk: index has " << Show(c.head()->key()) << ", model " << Show(rit->first);
     }
     ASSERT_EQ(rit, model_.rend());
     if (model_.empty()) {

@@ -22,25 +22,17 @@
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/random.h"
 #include "memdb/util/status.h"
+#include "test_support.h"
 
 namespace memdb {
 namespace {
 
+using ::memdb::test::HasCode;
+using ::memdb::test::IsOk;
+using ::memdb::test::TestSeed;
+
 using Rows = std::vector<std::pair<std::string, std::string>>;
 using Code = Status::Code;
-
-::testing::AssertionResult HasCode(const Status& s, Code code, std::string_view substr = {}) {
-  if (s.code() != code) {
-    return ::testing::AssertionFailure() << "expected code " << code << ", got " << s;
-  }
-  if (s.message().find(substr) == std::string_view::npos) {
-    return ::testing::AssertionFailure()
-           << "expected a message containing \"" << substr << "\", got " << s;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const Status& s) { return HasCode(s, Code::kOk); }
 
 // The value of `key` in `txn`, or "<absent>"; any status other than OK or NotFound fails.
 std::string Read(Txn& txn, std::string_view key) {
@@ -772,13 +764,6 @@ TEST_P(IsolationTest, BeginTakesTheLatestCommitAsSnapshot) {
   ASSERT_TRUE(IsOk(db_.Put(Key(9), "90")));
   EXPECT_EQ(t.snapshot_timestamp(), ts);
   EXPECT_EQ(Read(t, Key(9)), "<absent>");
-}
-
-uint64_t TestSeed() {
-  if (const char* env = std::getenv("MEMDB_SEED"); env != nullptr && *env != '\0') {
-    return std::strtoull(env, nullptr, 0);
-  }
-  return Random::FreshSeed();
 }
 
 // One transaction's own writes -- many keys (past any small-buffer optimisation), values from

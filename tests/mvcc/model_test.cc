@@ -37,34 +37,16 @@
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/random.h"
 #include "memdb/util/status.h"
+#include "test_support.h"
 
 namespace memdb {
 namespace {
 
+using ::memdb::test::Show;
+using ::memdb::test::TestSeed;
+
 using Rows = std::vector<std::pair<std::string, std::string>>;
 using Code = Status::Code;
-
-uint64_t TestSeed() {
-  if (const char* env = std::getenv("MEMDB_SEED"); env != nullptr && *env != '\0') {
-    return std::strtoull(env, nullptr, 0);
-  }
-  return Random::FreshSeed();
-}
-
-std::string Show(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out + "\"";
-}
 
 std::string Show(const ScanRange& r) {
   return "[" + Show(r.begin) + ", " + (r.has_end ? Show(r.end) : "+inf") + ")" +

@@ -13,24 +13,15 @@
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/status.h"
+#include "test_support.h"
 
 namespace memdb {
 namespace {
 
+using ::memdb::test::HasCode;
+using ::memdb::test::IsOk;
+
 using Code = Status::Code;
-
-::testing::AssertionResult HasCode(const Status& s, Code code, std::string_view substr = {}) {
-  if (s.code() != code) {
-    return ::testing::AssertionFailure() << "expected code " << code << ", got " << s;
-  }
-  if (s.message().find(substr) == std::string_view::npos) {
-    return ::testing::AssertionFailure()
-           << "expected a message containing \"" << substr << "\", got " << s;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsOk(const Status& s) { return HasCode(s, Code::kOk); }
 
 ::testing::AssertionResult IsMisuse(const Status& s, std::string_view substr) {
   return HasCode(s, Code::kInvalidArgument, substr);
