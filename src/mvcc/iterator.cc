@@ -44,6 +44,7 @@ bool IteratorState::EngineHasEntry() {
   const bool resume = !batch_.empty();
   const std::string_view last = resume ? batch_.back().key : std::string_view();
   batch_.clear();  // `last` points into a version, not into the vector
+  batch_.reserve(next_batch_size_);
   engine_done_ = engine_->ReadBatch(snapshot_.timestamp, range_, resume ? &last : nullptr,
                                     next_batch_size_, &batch_);
   next_batch_size_ = std::min(next_batch_size_ * 2, kMaxBatch);
