@@ -22,6 +22,7 @@
 #include <system_error>
 
 #include "bench_common.h"
+#include "snapshot_reader.h"
 
 namespace memdb_bench {
 namespace {
@@ -119,36 +120,9 @@ class LevelDbStore {
     return ok && db_->Write(leveldb::WriteOptions(), &batch).ok();
   }
 
-  class Reader {
+  class Reader : public SnapshotReader<leveldb::DB, leveldb::Slice, leveldb::ReadOptions> {
    public:
-    explicit Reader(LevelDbStore& store) : db_(store.db_.get()), snapshot_(db_->GetSnapshot()) {
-      read_options_.snapshot = snapshot_;
-    }
-    ~Reader() { db_->ReleaseSnapshot(snapshot_); }
-    Reader(const Reader&) = delete;
-    Reader& operator=(const Reader&) = delete;
-
-    bool Get(std::string_view key, std::string* value) {
-      return db_->Get(read_options_, ToSlice(key), value).ok();
-    }
-
-    uint64_t Scan(std::string_view start, int n, int* count) {
-      std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(read_options_));
-      uint64_t sum = 0;
-      int c = 0;
-      for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
-        sum += Touch(std::string_view(it->key().data(), it->key().size()),
-                     std::string_view(it->value().data(), it->value().size()));
-        if (++c == n) break;
-      }
-      *count = c;
-      return sum;
-    }
-
-   private:
-    leveldb::DB* db_;
-    const leveldb::Snapshot* snapshot_;
-    leveldb::ReadOptions read_options_;
+    explicit Reader(LevelDbStore& store) : SnapshotReader(store.db_.get()) {}
   };
 
  private:

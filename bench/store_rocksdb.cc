@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "bench_common.h"
+#include "snapshot_reader.h"
 
 namespace memdb_bench {
 namespace {
@@ -112,36 +113,9 @@ class RocksDbStore {
     }
   }
 
-  class Reader {
+  class Reader : public SnapshotReader<rocksdb::DB, rocksdb::Slice, rocksdb::ReadOptions> {
    public:
-    explicit Reader(RocksDbStore& store) : db_(store.db_.get()), snapshot_(db_->GetSnapshot()) {
-      read_options_.snapshot = snapshot_;
-    }
-    ~Reader() { db_->ReleaseSnapshot(snapshot_); }
-    Reader(const Reader&) = delete;
-    Reader& operator=(const Reader&) = delete;
-
-    bool Get(std::string_view key, std::string* value) {
-      return db_->Get(read_options_, ToSlice(key), value).ok();
-    }
-
-    uint64_t Scan(std::string_view start, int n, int* count) {
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
-      uint64_t sum = 0;
-      int c = 0;
-      for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
-        sum += Touch(std::string_view(it->key().data(), it->key().size()),
-                     std::string_view(it->value().data(), it->value().size()));
-        if (++c == n) break;
-      }
-      *count = c;
-      return sum;
-    }
-
-   private:
-    rocksdb::DB* db_;
-    const rocksdb::Snapshot* snapshot_;
-    rocksdb::ReadOptions read_options_;
+    explicit Reader(RocksDbStore& store) : SnapshotReader(store.db_.get()) {}
   };
 
  private:
