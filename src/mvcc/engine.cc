@@ -43,13 +43,7 @@ void Engine::ReleaseSnapshot(SnapshotRegistry::Entry* entry) {
   // The horizon moved: collect what this snapshot held back, unless a commit is running (it
   // collects a share itself, and the next release or commit picks up the rest).
   std::unique_lock<SpinThenBlockMutex> lock(commit_mu_, std::try_to_lock);
-  if (!lock.owns_lock()) return;
-  for (;;) {
-    ReadMostlyLatch::ExclusiveGuard guard(latch_);
-    const uint64_t horizon = registry_.Horizon();
-    CollectQueued(horizon, kGarbageBudgetPerRound);
-    if (garbage_.empty() || garbage_.front().timestamp > horizon) break;
-  }
+  if (lock.owns_lock()) DrainGarbage();
 }
 
 bool Engine::Read(uint64_t timestamp, std::string_view key, std::string* value) {
@@ -298,6 +292,10 @@ void Engine::Forget(ChainSize freed) {
 
 void Engine::CollectGarbage() {
   std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  DrainGarbage();
+}
+
+void Engine::DrainGarbage() {
   for (;;) {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
     const uint64_t horizon = registry_.Horizon();

@@ -121,6 +121,9 @@ class Engine {
   void EraseKey(std::string_view key);
   // Collects up to `budget` queued garbage entries; requires commit_mu_ and latch_ exclusive.
   void CollectQueued(uint64_t horizon, size_t budget);
+  // Collects every queued entry the horizon has passed, in rounds that let readers in between;
+  // requires commit_mu_.
+  void DrainGarbage();
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
