@@ -31,6 +31,16 @@ void Drop(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.store(counter.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
 }
 
+// Adapts a span of writes to the ForEach/size shape Install reads a WriteBuffer through.
+struct SpanWrites {
+  std::span<const WriteBuffer::Entry> entries;
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const WriteBuffer::Entry& e : entries) fn(e);
+  }
+  size_t size() const { return entries.size(); }
+};
+
 }  // namespace
 
 Status Engine::ClosedError() {
@@ -145,10 +155,53 @@ Status Engine::ValidateReads(const TxnState& txn) const {
   return Status::OK();
 }
 
+Status Engine::ValidateAgainstGroup(const TxnState& txn) const {
+  if (group_writes_.empty()) return Status::OK();
+  auto conflict = [&](std::string_view kind, std::string_view key, uint64_t timestamp) {
+    return Status::Conflict(std::string(kind) + " conflict on key " + Printable(key) +
+                            ": a transaction committing in the same group at timestamp " +
+                            std::to_string(timestamp) + " writes it, after this transaction's "
+                            "snapshot " + std::to_string(txn.snapshot.timestamp) +
+                            "; retry the transaction");
+  };
+  Status status;
+  txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
+    if (!status.ok()) return;
+    if (auto it = group_writes_.find(write.key); it != group_writes_.end()) {
+      status = conflict("write-write", write.key, it->second);
+    }
+  });
+  if (!status.ok() || !txn.RecordsReads()) return status;
+  for (const std::string& key : txn.read_keys) {
+    if (auto it = group_writes_.find(key); it != group_writes_.end()) {
+      return conflict("read-write", key, it->second);
+    }
+  }
+  for (const ScanRange& range : txn.read_ranges) {
+    for (const auto& [key, timestamp] : group_writes_) {
+      if (range.Contains(key)) return conflict("phantom", key, timestamp);
+    }
+  }
+  return Status::OK();
+}
+
+template <typename Writes>
+void Engine::FindSlots(const Writes& writes) {
+  scratch_slots_.clear();
+  writes.ForEach(
+      [&](const WriteBuffer::Entry& write) { scratch_slots_.push_back(index_.FindSlot(write.key)); });
+}
+
 Status Engine::Commit(TxnState* txn) {
   if (txn->writes.empty()) {  // read-only: its snapshot was consistent, nothing to validate
     ReleaseSnapshot(&txn->snapshot);
     return Status::OK();
+  }
+  if (log_ != nullptr) {
+    Committer me;
+    me.txn = txn;
+    JoinQueue(&me);
+    return std::move(me.status);
   }
   std::unique_lock<SpinThenBlockMutex> lock(commit_mu_);
   Status status = closed() ? ClosedError() : ValidateWrites(*txn);
@@ -158,13 +211,118 @@ Status Engine::Commit(TxnState* txn) {
     if (status.IsConflict()) Bump(conflicts_, 1);
     return status;
   }
+  Install(txn->writes, registry_.latest() + 1, &txn->snapshot);
+  Bump(commits_, 1);
+  return Status::OK();
+}
 
-  const uint64_t timestamp = registry_.latest() + 1;
+void Engine::SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam) {
+  log_ = std::move(log);
+  queue_monitor_ = seam->NewMonitor();
+}
+
+void Engine::RunBetweenCommits(const std::function<void()>& fn) {
+  if (log_ == nullptr) {
+    fn();
+    return;
+  }
+  Committer me;
+  me.barrier = &fn;
+  JoinQueue(&me);
+}
+
+void Engine::JoinQueue(Committer* me) {
+  // A group is bounded so that one leader does not starve its own caller forever.
+  constexpr size_t kMaxGroup = 256;
+  Monitor& monitor = *queue_monitor_;
+  std::unique_lock<Monitor> lock(monitor);
+  queue_.push_back(me);
+  while (!me->done && queue_.front() != me) monitor.Wait();
+  if (me->done) return;
+  // This committer leads. A barrier runs alone; a group is the run of commits behind it.
+  size_t n = 1;
+  if (me->barrier == nullptr) {
+    while (n < queue_.size() && n < kMaxGroup && queue_[n]->barrier == nullptr) ++n;
+  }
+  group_.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  lock.unlock();
+  if (me->barrier != nullptr) {
+    (*me->barrier)();
+  } else {
+    LeadGroup(group_);
+  }
+  lock.lock();
+  for (size_t i = 0; i < n; ++i) {
+    queue_.front()->done = true;
+    queue_.pop_front();
+  }
+  monitor.NotifyAll();
+  lock.unlock();
+  if (me->barrier == nullptr) log_->AfterPublish();
+}
+
+void Engine::LeadGroup(std::span<Committer* const> group) {
+  pending_.clear();
+  pending_txns_.clear();
+  group_writes_.clear();
+  {
+    std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+    const uint64_t base = registry_.latest();
+    for (Committer* c : group) {
+      TxnState* txn = c->txn;
+      Status status = closed() ? ClosedError() : ValidateWrites(*txn);
+      if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);
+      if (status.ok()) status = ValidateAgainstGroup(*txn);
+      if (!status.ok()) {
+        registry_.Release(&txn->snapshot);
+        if (status.IsConflict()) Bump(conflicts_, 1);
+        c->status = std::move(status);
+        continue;
+      }
+      const uint64_t timestamp = base + 1 + pending_.size();
+      pending_.push_back({timestamp, &txn->writes});
+      pending_txns_.push_back(txn);
+      txn->writes.ForEach(
+          [&](const WriteBuffer::Entry& write) { group_writes_.emplace(write.key, timestamp); });
+    }
+  }
+  if (pending_.empty()) return;
+  const Status persisted = log_->Persist(pending_);
+  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    TxnState* txn = pending_txns_[i];
+    if (!persisted.ok()) {
+      registry_.Release(&txn->snapshot);
+      continue;
+    }
+    FindSlots(txn->writes);
+    Install(txn->writes, pending_[i].timestamp, &txn->snapshot);
+    Bump(commits_, 1);
+  }
+  if (!persisted.ok()) {
+    for (Committer* c : group) {
+      if (c->status.ok()) c->status = persisted;
+    }
+  }
+  group_writes_.clear();
+}
+
+void Engine::Restore(uint64_t timestamp, std::span<const WriteBuffer::Entry> writes) {
+  const SpanWrites adapted{writes};
+  SnapshotRegistry::Entry unregistered;  // recovery has no committer snapshot to release
+  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  FindSlots(adapted);
+  Install(adapted, timestamp, &unregistered);
+}
+
+template <typename Writes>
+void Engine::Install(const Writes& writes, uint64_t timestamp,
+                     SnapshotRegistry::Entry* committer) {
   scratch_versions_.clear();
   size_t new_versions = 0;
   size_t new_bytes = 0;
   size_t slot_index = 0;
-  txn->writes.ForEach([&](const WriteBuffer::Entry& write) {
+  writes.ForEach([&](const WriteBuffer::Entry& write) {
     Version** slot = scratch_slots_[slot_index++];
     const bool absent = slot == nullptr || (*slot)->tombstone();
     Version* v = Version::Create(write.key, write.value, write.tombstone, timestamp, &arena_);
@@ -180,8 +338,7 @@ Status Engine::Commit(TxnState* txn) {
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
     // Validation was the snapshot's last use: release it with the publication.
     bool open_complete = false;
-    const uint64_t horizon =
-        registry_.Publish(timestamp, &txn->snapshot, &scratch_open_, &open_complete);
+    const uint64_t horizon = registry_.Publish(timestamp, committer, &scratch_open_, &open_complete);
     const std::vector<uint64_t>* open = open_complete ? &scratch_open_ : nullptr;
     scratch_erase_.clear();
     // Existing keys first: their slots stay valid until the index changes shape.
@@ -208,11 +365,9 @@ Status Engine::Commit(TxnState* txn) {
       }
     }
     for (Version* tombstone : scratch_erase_) EraseKey(tombstone->key());
-    CollectQueued(horizon, kGarbageBudgetPerCommit + txn->writes.size());
+    CollectQueued(horizon, kGarbageBudgetPerCommit + writes.size());
   }
   index_bytes_.store(index_.NodeBytes(), std::memory_order_relaxed);
-  Bump(commits_, 1);
-  return Status::OK();
 }
 
 Version* Engine::Trim(Version* head, uint64_t horizon) {

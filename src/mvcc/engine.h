@@ -11,6 +11,13 @@
 //    Lock order: commit_mu_, then latch_, then the registry's mutex. Readers take only latch_;
 //    Begin takes only the registry's mutex.
 //
+// Durable commits (a CommitLog installed): committers queue on a Monitor from the wait seam;
+// the front one leads a group -- validates each member under commit_mu_ (also against the
+// members before it), releases commit_mu_, calls CommitLog::Persist once for the group, then
+// publishes the members in timestamp order under commit_mu_. Leadership passes to the next in
+// the queue only after publication, so groups are persisted and published in order. No engine
+// lock is held while Persist blocks; waits go through the wait seam (util/wait.h).
+//
 // Garbage collection: when a commit installs a version it drops, from that key's chain, every
 // version older than the newest one at or below the horizon; a tombstone at or below the
 // horizon removes the key from the index. What an old snapshot still needs is queued (commit
@@ -23,6 +30,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <span>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,12 +42,14 @@
 #include "memdb/mvcc/scan_range.h"
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/status.h"
+#include "mvcc/commit_log.h"
 #include "mvcc/index.h"
 #include "mvcc/snapshot_registry.h"
 #include "mvcc/txn_state.h"
 #include "mvcc/version_arena.h"
 #include "util/read_mostly_latch.h"
 #include "util/spin_then_block_mutex.h"
+#include "util/wait.h"
 
 namespace memdb::mvcc {
 
@@ -90,8 +102,21 @@ class Engine {
   bool ReadBatch(uint64_t timestamp, const ScanRange& range, const std::string_view* resume_after,
                  size_t max, std::vector<ReadEntry>* out);
 
-  // Validates and publishes `txn`'s writes; releases its snapshot either way.
+  // Sends every later commit through group commit and `log`, with waits made by `seam`.
+  // Call before the first transaction. The engine owns the log, so a transaction that outlives
+  // its Db never reaches a destroyed one.
+  void SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam);
+  CommitLog* commit_log() const { return log_.get(); }
+  // Validates, logs (when a CommitLog is set) and publishes `txn`'s writes; releases its
+  // snapshot either way.
   Status Commit(TxnState* txn);
+  // Runs `fn` while no commit is between validation and publication -- everything logged is
+  // published -- and holds later commits back until it returns. Checkpoints cut the log here.
+  // Without a CommitLog, `fn` runs at once.
+  void RunBetweenCommits(const std::function<void()>& fn);
+  // Recovery: installs `writes` as committed at `timestamp` (>= the latest commit), with no
+  // validation and no log. Requires that no transaction or iterator is open.
+  void Restore(uint64_t timestamp, std::span<const WriteBuffer::Entry> writes);
   // Frees every version no snapshot can read.
   void CollectGarbage();
   EngineStats Stats() const;
@@ -99,14 +124,37 @@ class Engine {
  private:
   enum class PruneResult { kDone, kLater, kEraseKey };
 
+  // A committer waiting in the group-commit queue; `barrier` is set for RunBetweenCommits.
+  struct Committer {
+    TxnState* txn = nullptr;
+    const std::function<void()>* barrier = nullptr;
+    Status status;
+    bool done = false;
+  };
+
   struct Garbage {
     uint64_t timestamp;  // collectable once the horizon reaches it
     std::string key;
   };
 
+  // Queues `me` and returns once its commit (or barrier) is done, leading a group if it
+  // reaches the front of the queue.
+  void JoinQueue(Committer* me);
+  // The leader's work for `group`: validate, persist, publish; sets each member's status.
+  void LeadGroup(std::span<Committer* const> group);
   // Validation; each returns OK or the Conflict explaining which key and timestamps.
+  // ValidateWrites also fills scratch_slots_ for Install.
   Status ValidateWrites(const TxnState& txn);
   Status ValidateReads(const TxnState& txn) const;
+  // Checks `txn` against the writes of earlier members of its commit group (group_writes_).
+  Status ValidateAgainstGroup(const TxnState& txn) const;
+  // Fills scratch_slots_ for `writes` (in ForEach order).
+  template <typename Writes>
+  void FindSlots(const Writes& writes);
+  // Installs `writes` as versions at `timestamp`, publishes it (releasing `committer`) and
+  // prunes; requires commit_mu_ and scratch_slots_ filled for `writes`.
+  template <typename Writes>
+  void Install(const Writes& writes, uint64_t timestamp, SnapshotRegistry::Entry* committer);
   // Frees the versions of the chain from `head` that no snapshot at or above `horizon` can
   // read; returns the oldest version kept (nullptr when all are newer than the horizon).
   Version* Trim(Version* head, uint64_t horizon);
@@ -132,6 +180,16 @@ class Engine {
   SnapshotRegistry registry_;
   VersionArena arena_;  // declared before index_: outlives the versions the index frees
   Index index_{&arena_};
+
+  // Group commit; set once by SetCommitLog.
+  std::unique_ptr<CommitLog> log_;
+  std::unique_ptr<Monitor> queue_monitor_;
+  std::deque<Committer*> queue_;  // guarded by queue_monitor_
+  // The leader's scratch (only one leader at a time).
+  std::vector<Committer*> group_;
+  std::vector<PendingCommit> pending_;
+  std::vector<TxnState*> pending_txns_;
+  std::unordered_map<std::string_view, uint64_t> group_writes_;  // key -> member timestamp
 
   // Guarded by commit_mu_ (and latch_ for the index and chains).
   std::deque<Garbage> garbage_;
