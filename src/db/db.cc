@@ -4,6 +4,9 @@
 #include <thread>
 #include <utility>
 
+#include "db/durable_log.h"
+#include "db/recovery.h"
+#include "memdb/io/file_system.h"
 #include "mvcc/engine.h"
 #include "mvcc/iterator_state.h"
 #include "mvcc/txn_state.h"
@@ -23,25 +26,106 @@ Result<Db> Db::Open(const Options& options) {
     return Status::InvalidArgument("Options::max_update_attempts must be at least 1, got " +
                                    std::to_string(options.max_update_attempts));
   }
+  if (!options.path.empty()) return OpenDurable(options);
   return Db(options, std::make_shared<mvcc::Engine>());
+}
+
+Result<Db> Db::OpenDurable(const Options& options) {
+  if (options.wal_segment_bytes == 0) {
+    return Status::InvalidArgument("Options::wal_segment_bytes must be positive");
+  }
+  if (options.sync_mode == SyncMode::kInterval && options.sync_interval_ms == 0) {
+    return Status::InvalidArgument(
+        "Options::sync_interval_ms must be positive with SyncMode::kInterval (use kAlways to "
+        "sync every commit)");
+  }
+  std::shared_ptr<FileSystem> fs =
+      options.file_system != nullptr ? options.file_system : PosixFileSystem();
+  const std::string& dir = options.path;
+  if (!fs->FileExists(dir)) {
+    if (!options.create_if_missing) {
+      return Status::NotFound("database directory " + dir +
+                              " does not exist (Options::create_if_missing is false)");
+    }
+    if (Status s = fs->CreateDir(dir); !s.ok()) return s;
+    if (Status s = fs->SyncDir(DirName(dir)); !s.ok()) return s;
+  }
+  auto lock = fs->LockFile(JoinPath(dir, "LOCK"));
+  if (!lock.ok()) return lock.status();
+
+  RecoveryReport report;
+  db::RecoveredState recovered;
+  if (Status s = db::Recover(*fs, dir, options.recovery_mode, &recovered, &report); !s.ok()) {
+    return s;
+  }
+  mvcc::Engine* engine = recovered.engine.get();
+  auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
+                                              recovered.next_segment, ThreadWaitSeam());
+  if (recovered.needs_checkpoint) {
+    // Re-base the log on a checkpoint so the discarded bytes are never read again.
+    if (Status s = log->CheckpointBeforeStart(recovered.set_aside); !s.ok()) {
+      return s.Annotate("recovery of " + dir + " could not write its checkpoint");
+    }
+    report.wrote_checkpoint = true;
+  }
+  if (Status s = log->Start(); !s.ok()) return s;
+  db::DurableLog* raw_log = log.get();
+  engine->SetCommitLog(std::move(log), ThreadWaitSeam());
+  Db db(options, std::move(recovered.engine));
+  db.log_ = raw_log;
+  db.recovery_report_ = std::move(report);
+  return db;
 }
 
 Db::Db(const Options& options, std::shared_ptr<mvcc::Engine> engine)
     : options_(options), engine_(std::move(engine)) {}
 
-Db::Db(Db&&) noexcept = default;
+Db::Db(Db&& other) noexcept
+    : options_(std::move(other.options_)),
+      engine_(std::move(other.engine_)),
+      log_(std::exchange(other.log_, nullptr)),
+      recovery_report_(std::move(other.recovery_report_)) {}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
-    if (engine_ != nullptr) engine_->Close();
-    options_ = other.options_;
+    Close();
+    options_ = std::move(other.options_);
     engine_ = std::move(other.engine_);
+    log_ = std::exchange(other.log_, nullptr);
+    recovery_report_ = std::move(other.recovery_report_);
   }
   return *this;
 }
 
-Db::~Db() {
-  if (engine_ != nullptr) engine_->Close();
+Db::~Db() { Close(); }
+
+void Db::Close() {
+  if (engine_ == nullptr) return;
+  engine_->Close();
+  if (log_ != nullptr) log_->Shutdown();  // syncs (unless kNone) and unlocks the directory
+  log_ = nullptr;
+  engine_.reset();
+}
+
+Status Db::Checkpoint() {
+  if (engine_ == nullptr) return MovedFrom("Checkpoint");
+  if (log_ == nullptr) {
+    return Status::NotSupported(
+        "Db::Checkpoint needs a durable database: this one is in memory (Options::path is "
+        "empty)");
+  }
+  return log_->Checkpoint();
+}
+
+Status Db::SyncLog() {
+  if (engine_ == nullptr) return MovedFrom("SyncLog");
+  return log_ != nullptr ? log_->SyncNow() : Status::OK();
+}
+
+Status Db::WriteStatus() const {
+  if (engine_ == nullptr) return MovedFrom("WriteStatus");
+  if (engine_->closed()) return mvcc::Engine::ClosedError();
+  return log_ != nullptr ? log_->WriteStatus() : Status::OK();
 }
 
 Txn Db::Begin() { return Begin(TxnOptions{options_.default_isolation, false}); }
@@ -126,6 +210,12 @@ DbStats Db::GetStats() const {
   s.active_snapshots = e.open_snapshots;
   s.commits = e.commits;
   s.conflicts = e.conflicts;
+  if (log_ != nullptr) {
+    s.log_bytes = log_->log_bytes();
+    s.log_syncs = log_->syncs();
+    s.commit_groups = log_->groups();
+    s.checkpoints = log_->checkpoints();
+  }
   return s;
 }
 

@@ -1,1 +1,220 @@
-// placeholder: filled in by the durability work
+#include "db/durable_log.h"
+
+#include <utility>
+
+#include "db/checkpoint.h"
+#include "db/commit_record.h"
+#include "mvcc/iterator_state.h"
+#include "wal/segment.h"
+
+namespace memdb::db {
+
+DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs,
+                       const Options& options, std::unique_ptr<FileLock> lock,
+                       uint64_t next_segment, WaitSeam* seam)
+    : engine_(engine),
+      fs_(std::move(fs)),
+      options_(options),
+      dir_(options.path),
+      clock_(SteadyClock()),
+      lock_(std::move(lock)),
+      next_segment_(next_segment),
+      checkpoint_monitor_(seam->NewMonitor()) {}
+
+Status DurableLog::Start() {
+  last_sync_micros_ = clock_->NowMicros();
+  return Roll().status();
+}
+
+Status DurableLog::Fail(const Status& error) {
+  std::lock_guard<std::mutex> lock(error_mu_);
+  if (sticky_.ok()) {
+    sticky_ = Status::IOError(
+        "the database is read-only after a failed write to its log (" + std::string(error.message()) +
+        "); a failed sync is never retried, because the data it covered may be lost: reopen the "
+        "database to recover what is durable");
+    failed_.store(true, std::memory_order_release);
+  }
+  return sticky_;
+}
+
+Status DurableLog::WriteStatus() const {
+  if (!failed_.load(std::memory_order_acquire)) return Status::OK();
+  std::lock_guard<std::mutex> lock(error_mu_);
+  return sticky_;
+}
+
+Status DurableLog::OpenSegment() {
+  const uint64_t number = next_segment_++;
+  segment_name_ = wal::SegmentFileName(number);
+  auto file = fs_->NewWritableFile(JoinPath(dir_, segment_name_));
+  if (!file.ok()) return Fail(file.status());
+  file_ = std::move(*file);
+  writer_ = std::make_unique<wal::LogWriter>(file_.get(), 0);
+  // The segment's directory entry must be durable before any record in it can be.
+  if (Status s = fs_->SyncDir(dir_); !s.ok()) return Fail(s);
+  return Status::OK();
+}
+
+Status DurableLog::SyncSegment() {
+  syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (Status s = writer_->Sync(); !s.ok()) return Fail(s.Annotate("sync of " + segment_name_));
+  unsynced_ = false;
+  last_sync_micros_ = clock_->NowMicros();
+  return Status::OK();
+}
+
+Result<uint64_t> DurableLog::Roll() {
+  if (file_ != nullptr) {
+    // Synced even under kNone: a later segment must never hold records that survive a crash
+    // while the end of an earlier one does not (recovery would find a gap).
+    if (unsynced_) {
+      if (Status s = SyncSegment(); !s.ok()) return s;
+    }
+    if (Status s = file_->Close(); !s.ok()) return Fail(s);
+    file_.reset();
+    writer_.reset();
+  }
+  const uint64_t number = next_segment_;
+  if (Status s = OpenSegment(); !s.ok()) return s;
+  return number;
+}
+
+Status DurableLog::Persist(std::span<const mvcc::PendingCommit> group) {
+  if (failed_.load(std::memory_order_acquire)) return WriteStatus();
+  if (file_ == nullptr) return mvcc::Engine::ClosedError();
+  if (writer_->size() >= options_.wal_segment_bytes) {
+    if (auto rolled = Roll(); !rolled.ok()) return rolled.status();
+  }
+  for (const mvcc::PendingCommit& commit : group) {
+    EncodeCommitRecord(commit.timestamp, *commit.writes, &record_);
+    writer_->AddRecord(record_);
+  }
+  const uint64_t bytes = writer_->pending_bytes();
+  if (Status s = writer_->Flush(); !s.ok()) return Fail(s.Annotate("append to " + segment_name_));
+  unsynced_ = true;
+  log_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  bytes_since_checkpoint_.fetch_add(bytes, std::memory_order_relaxed);
+  groups_.fetch_add(1, std::memory_order_relaxed);
+  switch (options_.sync_mode) {
+    case SyncMode::kAlways:
+      return SyncSegment();
+    case SyncMode::kInterval:
+      if (clock_->NowMicros() - last_sync_micros_ >= uint64_t{options_.sync_interval_ms} * 1000) {
+        return SyncSegment();
+      }
+      return Status::OK();
+    case SyncMode::kNone:
+      return Status::OK();
+  }
+  return Status::OK();
+}
+
+Status DurableLog::SyncNow() {
+  Status s;
+  engine_->RunBetweenCommits([&] {
+    if (failed_.load(std::memory_order_acquire)) {
+      s = WriteStatus();
+    } else if (file_ == nullptr) {
+      s = mvcc::Engine::ClosedError();
+    } else if (unsynced_) {
+      s = SyncSegment();
+    }
+  });
+  return s;
+}
+
+void DurableLog::AfterPublish() {
+  if (options_.checkpoint_log_bytes == 0 ||
+      bytes_since_checkpoint_.load(std::memory_order_relaxed) < options_.checkpoint_log_bytes) {
+    return;
+  }
+  // Automatic checkpoints are best effort: a failure leaves the log in place (nothing is
+  // lost) and the next commit past the threshold tries again.
+  if (!BeginCheckpoint(/*wait=*/false)) return;
+  CheckpointImpl().IgnoreError();
+  EndCheckpoint();
+}
+
+bool DurableLog::BeginCheckpoint(bool wait) {
+  std::unique_lock<Monitor> lock(*checkpoint_monitor_);
+  while (checkpoint_running_ && wait && !shut_down_) checkpoint_monitor_->Wait();
+  if (checkpoint_running_ || shut_down_) return false;
+  checkpoint_running_ = true;
+  return true;
+}
+
+void DurableLog::EndCheckpoint() {
+  std::unique_lock<Monitor> lock(*checkpoint_monitor_);
+  checkpoint_running_ = false;
+  checkpoint_monitor_->NotifyAll();
+}
+
+Status DurableLog::Checkpoint() {
+  if (!BeginCheckpoint(/*wait=*/true)) return mvcc::Engine::ClosedError();
+  Status s = CheckpointImpl();
+  EndCheckpoint();
+  return s;
+}
+
+Status DurableLog::CheckpointImpl() {
+  if (Status s = WriteStatus(); !s.ok()) return s;
+  // Cut the log where the snapshot is: everything published so far is in segments before
+  // the new one, everything later in it or after.
+  std::unique_ptr<mvcc::IteratorState> state;
+  uint64_t timestamp = 0;
+  Result<uint64_t> replay_from = Status::InvalidArgument("not cut");
+  engine_->RunBetweenCommits([&] {
+    if (file_ == nullptr) {
+      replay_from = mvcc::Engine::ClosedError();
+      return;
+    }
+    // A non-owning handle: this log lives inside the engine.
+    std::shared_ptr<mvcc::Engine> engine(std::shared_ptr<mvcc::Engine>(), engine_);
+    state = std::make_unique<mvcc::IteratorState>(engine, ScanRange::All());
+    timestamp = engine_->LatestTimestamp();
+    bytes_since_checkpoint_.store(0, std::memory_order_relaxed);
+    replay_from = Roll();
+  });
+  if (!replay_from.ok()) return replay_from.status();
+  Status s = WriteCheckpoint(*fs_, dir_, state.get(), timestamp, *replay_from);
+  state.reset();  // release the snapshot before cleaning up
+  if (!s.ok()) return s;
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, *replay_from);
+  checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Status DurableLog::CheckpointBeforeStart(const std::vector<std::string>& set_aside) {
+  std::shared_ptr<mvcc::Engine> engine(std::shared_ptr<mvcc::Engine>(), engine_);
+  mvcc::IteratorState state(engine, ScanRange::All());
+  const uint64_t timestamp = engine_->LatestTimestamp();
+  if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_); !s.ok()) return s;
+  for (const std::string& name : set_aside) {
+    fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).IgnoreError();
+  }
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_);
+  checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+void DurableLog::Shutdown() {
+  {
+    std::unique_lock<Monitor> lock(*checkpoint_monitor_);
+    while (checkpoint_running_) checkpoint_monitor_->Wait();
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  engine_->RunBetweenCommits([&] {
+    if (file_ == nullptr) return;
+    if (unsynced_ && options_.sync_mode != SyncMode::kNone && !failed_.load()) {
+      SyncSegment().IgnoreError();  // a failure is recorded; nobody is left to report it to
+    }
+    file_->Close().IgnoreError();
+    file_.reset();
+    writer_.reset();
+    lock_.reset();
+  });
+}
+
+}  // namespace memdb::db

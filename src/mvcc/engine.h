@@ -84,6 +84,8 @@ class Engine {
   bool closed() const { return closed_.load(std::memory_order_acquire); }
   static Status ClosedError();
 
+  // The newest published commit timestamp.
+  uint64_t LatestTimestamp() const { return registry_.latest(); }
   // Registers a snapshot at the latest commit.
   uint64_t AcquireSnapshot(SnapshotRegistry::Entry* entry) { return registry_.Acquire(entry); }
   // Registers a second snapshot at `timestamp`, which another registered entry already holds.

@@ -44,6 +44,14 @@ std::string_view CodeName(Status::Code code) {
   return "Unknown";
 }
 
+Status Status::Annotate(std::string_view context) const {
+  if (ok()) return Status();
+  std::string msg(context);
+  msg += ": ";
+  msg += message();
+  return Status(code_, msg);
+}
+
 std::string Status::ToString() const {
   std::string out(CodeName(code_));
   if (!ok() && !message().empty()) {

@@ -9,6 +9,10 @@
 // snapshot isolation or serializable isolation (see Txn and docs/isolation.md). Versions no
 // open snapshot can see are reclaimed as commits proceed and when the oldest snapshot ends.
 //
+// Durability: with Options::path set, every commit is written to a write-ahead log in that
+// directory before it becomes visible (synced per Options::sync_mode), checkpoints bound the
+// log, and Open recovers the committed state after a crash (see docs/durability.md).
+//
 // Lifetime: Db is a movable handle. Destroying it closes the database; transactions and
 // iterators still open keep their memory safe and report InvalidArgument ("database is closed")
 // from then on.
@@ -33,10 +37,18 @@ namespace memdb {
 namespace mvcc {
 class Engine;
 }
+namespace db {
+class DurableLog;
+}
 
 class Db final : public KvStore {
  public:
-  // Opens an empty in-memory database. InvalidArgument for invalid options.
+  // Opens a database: an empty in-memory one when options.path is empty, else the one in that
+  // directory, recovered (see recovery_report()) or created. Errors: InvalidArgument for
+  // invalid options; NotFound when the directory is missing and !create_if_missing; Busy when
+  // another Db or process has it open; Corruption naming the file and offset when the log or
+  // checkpoint is damaged beyond what options.recovery_mode tolerates (no file is changed
+  // then); NotSupported for files from a newer memdb; IOError.
   static Result<Db> Open(const Options& options);
 
   Db(Db&&) noexcept;
@@ -62,13 +74,30 @@ class Db final : public KvStore {
   // own; tests call it to observe memory deterministically.
   void CollectGarbage();
   DbStats GetStats() const;
+
+  // Durable databases. Writes a checkpoint of the latest committed state and removes the log
+  // it covers; commits continue meanwhile. NotSupported for an in-memory database; IOError
+  // when writing it failed (the log still holds everything).
+  Status Checkpoint();
+  // Makes every commit so far durable (useful with SyncMode::kInterval and kNone).
+  // OK at once for an in-memory database.
+  Status SyncLog();
+  // OK while commits are accepted. After a failed log append or sync the database is
+  // read-only until reopened: reads work, and every commit reports this IOError.
+  Status WriteStatus() const;
+  // What Open recovered; default-constructed for an in-memory database.
+  const RecoveryReport& recovery_report() const { return recovery_report_; }
   const Options& options() const { return options_; }
 
  private:
   Db(const Options& options, std::shared_ptr<mvcc::Engine> engine);
+  static Result<Db> OpenDurable(const Options& options);
+  void Close();
 
   Options options_;
   std::shared_ptr<mvcc::Engine> engine_;
+  db::DurableLog* log_ = nullptr;  // owned by engine_; null for an in-memory database
+  RecoveryReport recovery_report_;
 };
 
 }  // namespace memdb

@@ -62,6 +62,9 @@ class [[nodiscard]] Status {
   // "Conflict: <message>", or "OK".
   std::string ToString() const;
 
+  // The same code with "<context>: <message>"; OK stays OK.
+  Status Annotate(std::string_view context) const;
+
   // Explicitly drops a status the caller has decided not to inspect.
   void IgnoreError() const {}
 

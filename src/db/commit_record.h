@@ -1,0 +1,30 @@
+// The payload of a write-ahead log record: one committed transaction.
+//
+//   fixed64 commit timestamp | varint32 write count | write*
+//   write := u8 kind (1 put, 2 delete) | length-prefixed key | (put only) length-prefixed value
+//
+// Layout and rules are documented in docs/wal-format.md ("Transaction record payload").
+#ifndef MEMDB_SRC_DB_COMMIT_RECORD_H_
+#define MEMDB_SRC_DB_COMMIT_RECORD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memdb/util/status.h"
+#include "mvcc/write_buffer.h"
+
+namespace memdb::db {
+
+// Replaces `*out` with the record of `writes` committed at `timestamp`.
+void EncodeCommitRecord(uint64_t timestamp, const mvcc::WriteBuffer& writes, std::string* out);
+
+// Parses `payload`; the entries' views point into it. Corruption (naming what is wrong and at
+// which payload offset) for a malformed payload, including a key that appears twice.
+Status DecodeCommitRecord(std::string_view payload, uint64_t* timestamp,
+                          std::vector<mvcc::WriteBuffer::Entry>* writes);
+
+}  // namespace memdb::db
+
+#endif  // MEMDB_SRC_DB_COMMIT_RECORD_H_
