@@ -169,10 +169,12 @@ Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, Recove
     if (damage.empty()) continue;
     const std::string where = JoinPath(dir, name) + " at offset " + std::to_string(damage_offset);
     if (mode != RecoveryMode::kPointInTime) {
+      std::string earlier;
+      for (const std::string& d : report->damage) earlier += "; found earlier: " + d;
       return Status::Corruption(
           where + ": " + damage + " -- the log is damaged before its tail, so committed data " +
           "may follow; nothing was changed. RecoveryMode::kPointInTime recovers the state " +
-          "before the damage (transaction " + std::to_string(last) + ")");
+          "before the damage (transaction " + std::to_string(last) + ")" + earlier);
     }
     report->damage.push_back(where + ": " + damage +
                              " (point-in-time recovery stopped here at transaction " +
