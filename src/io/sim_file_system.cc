@@ -1,1 +1,524 @@
-// placeholder: filled in by the durability work
+// The simulated disk. The model is prose in include/memdb/io/sim_file_system.h; this file keeps
+// one invariant that makes Sync cheap: for an inode not truncated since its last Sync, `current`
+// equals `durable` with the unsynced writes' ranges copied from `current`, and is at least as
+// long. So Sync copies just those ranges instead of the whole file (a log synced after every
+// record would otherwise cost quadratic time).
+#include "memdb/io/sim_file_system.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace memdb {
+namespace sim_internal {
+
+struct Inode {
+  std::string current;
+  std::string durable;
+  bool truncated = false;
+  std::vector<SimFileSystem::UnsyncedWrite> unsynced;
+};
+
+struct Dir {
+  std::map<std::string, std::shared_ptr<Inode>> visible;
+  std::map<std::string, std::shared_ptr<Inode>> durable;
+};
+
+struct Disk {
+  std::mutex mu;
+  std::map<std::string, Dir> dirs;        // normalised path -> directory; "." and "/" always
+  std::map<std::string, uint64_t> locks;  // normalised path -> token of the holding FileLock
+  uint64_t next_lock_token = 1;
+  uint64_t epoch = 0;  // bumped by Crash(); a handle from an older epoch is stale
+  SimFileSystem::Stats stats;
+};
+
+}  // namespace sim_internal
+
+namespace {
+
+using sim_internal::Dir;
+using sim_internal::Disk;
+using sim_internal::Inode;
+
+std::string Normalize(std::string_view path) {
+  const bool absolute = !path.empty() && path.front() == '/';
+  std::string out = absolute ? "/" : "";
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view part = path.substr(start, end - start);
+    if (!part.empty() && part != ".") {
+      if (!out.empty() && out.back() != '/') out += '/';
+      out += part;
+    }
+    start = end + 1;
+  }
+  return out.empty() ? "." : out;
+}
+
+// The last component of a normalised path (empty for "." and "/").
+std::string BaseName(const std::string& norm) {
+  if (norm == "." || norm == "/") return "";
+  const size_t slash = norm.rfind('/');
+  return slash == std::string::npos ? norm : norm.substr(slash + 1);
+}
+
+Status Stale(std::string_view operation, const std::string& path) {
+  return Status::IOError(std::string(operation) + " " + path +
+                         ": stale handle: the simulated machine crashed after it was opened");
+}
+
+Dir* FindDir(Disk& disk, const std::string& norm) {
+  auto it = disk.dirs.find(norm);
+  return it == disk.dirs.end() ? nullptr : &it->second;
+}
+
+// The inode visibly named `norm`, or null.
+std::shared_ptr<Inode> FindFile(Disk& disk, const std::string& norm) {
+  Dir* dir = FindDir(disk, DirName(norm));
+  if (dir == nullptr) return nullptr;
+  auto it = dir->visible.find(BaseName(norm));
+  return it == dir->visible.end() ? nullptr : it->second;
+}
+
+// The visible file `path`, or NotFound / IOError (a directory) for `operation`.
+Result<std::shared_ptr<Inode>> ExistingFile(Disk& disk, std::string_view operation,
+                                            const std::string& path) {
+  const std::string norm = Normalize(path);
+  if (disk.dirs.count(norm) != 0) {
+    return Status::IOError(std::string(operation) + " " + path + ": is a directory");
+  }
+  std::shared_ptr<Inode> inode = FindFile(disk, norm);
+  if (inode == nullptr) {
+    return Status::NotFound(std::string(operation) + " " + path + ": file does not exist");
+  }
+  return inode;
+}
+
+// The inode named `path`, created empty when missing (counted in stats), in a directory that
+// must exist. `created` says whether it was.
+Result<std::shared_ptr<Inode>> OpenOrCreate(Disk& disk, const std::string& path, bool* created) {
+  const std::string norm = Normalize(path);
+  if (disk.dirs.count(norm) != 0) return Status::IOError("open " + path + ": is a directory");
+  const std::string dir_name = DirName(norm);
+  Dir* dir = FindDir(disk, dir_name);
+  if (dir == nullptr) {
+    return Status::NotFound("open " + path + ": directory " + dir_name + " does not exist");
+  }
+  std::shared_ptr<Inode>& slot = dir->visible[BaseName(norm)];
+  *created = slot == nullptr;
+  if (*created) {
+    slot = std::make_shared<Inode>();
+    ++disk.stats.files_created;
+  }
+  return slot;
+}
+
+class SimWritableFile final : public WritableFile {
+ public:
+  SimWritableFile(std::shared_ptr<Disk> disk, std::shared_ptr<Inode> inode, std::string path)
+      : disk_(std::move(disk)), inode_(std::move(inode)), path_(std::move(path)) {
+    epoch_ = disk_->epoch;  // the caller holds disk_->mu
+  }
+
+  Status Append(std::string_view data) override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    if (Status s = Check("append"); !s.ok()) return s;
+    if (data.empty()) return Status::OK();
+    inode_->unsynced.push_back({inode_->current.size(), data.size()});
+    inode_->current.append(data);
+    disk_->stats.bytes_appended += data.size();
+    return Status::OK();
+  }
+
+  Status Sync() override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    if (Status s = Check("sync"); !s.ok()) return s;
+    Inode& f = *inode_;
+    if (f.truncated || f.durable.size() > f.current.size()) {
+      f.durable = f.current;
+    } else {
+      f.durable.resize(f.current.size());
+      for (const SimFileSystem::UnsyncedWrite& w : f.unsynced) {
+        if (w.offset >= f.current.size()) continue;
+        const size_t n = std::min<uint64_t>(w.length, f.current.size() - w.offset);
+        std::memcpy(f.durable.data() + w.offset, f.current.data() + w.offset, n);
+      }
+    }
+    f.truncated = false;
+    f.unsynced.clear();
+    ++disk_->stats.syncs;
+    return Status::OK();
+  }
+
+  Status Close() override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    if (Status s = Check("close"); !s.ok()) {
+      closed_ = true;
+      return s;
+    }
+    closed_ = true;
+    return Status::OK();
+  }
+
+  uint64_t Size() const override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    return inode_->current.size();
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  Status Check(std::string_view operation) const {
+    if (closed_) {
+      return Status::InvalidArgument(std::string(operation) + " " + path_ +
+                                     ": the file was already closed");
+    }
+    if (epoch_ != disk_->epoch) return Stale(operation, path_);
+    return Status::OK();
+  }
+
+  const std::shared_ptr<Disk> disk_;
+  const std::shared_ptr<Inode> inode_;
+  const std::string path_;
+  uint64_t epoch_;
+  bool closed_ = false;
+};
+
+class SimSequentialFile final : public SequentialFile {
+ public:
+  SimSequentialFile(std::shared_ptr<Disk> disk, std::shared_ptr<Inode> inode, std::string path)
+      : disk_(std::move(disk)), inode_(std::move(inode)), path_(std::move(path)) {
+    epoch_ = disk_->epoch;  // the caller holds disk_->mu
+  }
+
+  Status Read(size_t n, std::string* out) override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    out->clear();
+    if (epoch_ != disk_->epoch) return Stale("read", path_);
+    const std::string& data = inode_->current;
+    if (offset_ >= data.size()) return Status::OK();  // also after a truncation behind us
+    const size_t take = std::min<uint64_t>(n, data.size() - offset_);
+    out->assign(data, offset_, take);
+    offset_ += take;
+    return Status::OK();
+  }
+
+  Status Skip(uint64_t n) override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    if (epoch_ != disk_->epoch) return Stale("seek", path_);
+    const uint64_t size = inode_->current.size();
+    if (offset_ < size) offset_ += std::min(n, size - offset_);
+    return Status::OK();
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  const std::shared_ptr<Disk> disk_;
+  const std::shared_ptr<Inode> inode_;
+  const std::string path_;
+  uint64_t epoch_;
+  uint64_t offset_ = 0;
+};
+
+class SimFileLock final : public FileLock {
+ public:
+  SimFileLock(std::shared_ptr<Disk> disk, std::string norm, uint64_t token)
+      : disk_(std::move(disk)), norm_(std::move(norm)), token_(token) {}
+  // Releases the lock unless a crash already did (and someone may have taken it since: the
+  // token tells their entry from ours).
+  ~SimFileLock() override {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    auto it = disk_->locks.find(norm_);
+    if (it != disk_->locks.end() && it->second == token_) disk_->locks.erase(it);
+  }
+
+ private:
+  const std::shared_ptr<Disk> disk_;
+  const std::string norm_;
+  const uint64_t token_;
+};
+
+}  // namespace
+
+SimFileSystem::SimFileSystem() : disk_(std::make_shared<Disk>()) {
+  disk_->dirs["."];
+  disk_->dirs["/"];
+}
+
+SimFileSystem::~SimFileSystem() = default;
+
+Result<std::unique_ptr<WritableFile>> SimFileSystem::NewWritableFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  bool created = false;
+  Result<std::shared_ptr<Inode>> inode = OpenOrCreate(*disk_, path, &created);
+  if (!inode.ok()) return inode.status();
+  if (!created) {
+    // O_TRUNC on the same inode: `durable` keeps the old content until the next Sync.
+    (*inode)->current.clear();
+    (*inode)->unsynced.clear();
+    (*inode)->truncated = true;
+  }
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<SimWritableFile>(disk_, std::move(*inode), path));
+}
+
+Result<std::unique_ptr<WritableFile>> SimFileSystem::NewAppendableFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  bool created = false;
+  Result<std::shared_ptr<Inode>> inode = OpenOrCreate(*disk_, path, &created);
+  if (!inode.ok()) return inode.status();
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<SimWritableFile>(disk_, std::move(*inode), path));
+}
+
+Result<std::unique_ptr<SequentialFile>> SimFileSystem::NewSequentialFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "open", path);
+  if (!inode.ok()) return inode.status();
+  return std::unique_ptr<SequentialFile>(
+      std::make_unique<SimSequentialFile>(disk_, std::move(*inode), path));
+}
+
+Status SimFileSystem::ReadFile(const std::string& path, std::string* contents) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  contents->clear();
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "open", path);
+  if (!inode.ok()) return inode.status();
+  *contents = (*inode)->current;
+  return Status::OK();
+}
+
+bool SimFileSystem::FileExists(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(path);
+  return disk_->dirs.count(norm) != 0 || FindFile(*disk_, norm) != nullptr;
+}
+
+Result<uint64_t> SimFileSystem::FileSize(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "stat", path);
+  if (!inode.ok()) return inode.status();
+  return static_cast<uint64_t>((*inode)->current.size());
+}
+
+Result<std::vector<std::string>> SimFileSystem::ListDir(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(dir);
+  const Dir* d = FindDir(*disk_, norm);
+  if (d == nullptr) {
+    if (FindFile(*disk_, norm) != nullptr) {
+      return Status::IOError("opendir " + dir + ": not a directory");
+    }
+    return Status::NotFound("opendir " + dir + ": directory does not exist");
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, inode] : d->visible) names.push_back(name);
+  for (const auto& [path, child] : disk_->dirs) {
+    if (path != norm && DirName(path) == norm) names.push_back(BaseName(path));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Status SimFileSystem::CreateDir(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(dir);
+  // Every prefix ending before a '/' (but not the root itself), then the whole path.
+  for (size_t pos = norm.find('/', 1);; pos = norm.find('/', pos + 1)) {
+    const std::string prefix = norm.substr(0, pos);
+    if (disk_->dirs.count(prefix) == 0) {
+      if (FindFile(*disk_, prefix) != nullptr) {
+        return Status::IOError("mkdir " + prefix + ": a file is in the way");
+      }
+      disk_->dirs[prefix];  // durable at once: see the model
+    }
+    if (pos == std::string::npos) break;
+  }
+  return Status::OK();
+}
+
+Status SimFileSystem::Rename(const std::string& from, const std::string& to) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string what = "rename " + from + " to " + to;
+  const std::string from_norm = Normalize(from);
+  const std::string to_norm = Normalize(to);
+  if (disk_->dirs.count(from_norm) != 0) {
+    return Status::NotSupported(what + ": renaming a directory is not modelled");
+  }
+  if (disk_->dirs.count(to_norm) != 0) return Status::IOError(what + ": the target is a directory");
+  std::shared_ptr<Inode> inode = FindFile(*disk_, from_norm);
+  if (inode == nullptr) return Status::NotFound(what + ": " + from + " does not exist");
+  Dir* to_dir = FindDir(*disk_, DirName(to_norm));
+  if (to_dir == nullptr) {
+    return Status::NotFound(what + ": directory " + DirName(to_norm) + " does not exist");
+  }
+  if (from_norm == to_norm) return Status::OK();
+  FindDir(*disk_, DirName(from_norm))->visible.erase(BaseName(from_norm));
+  to_dir->visible[BaseName(to_norm)] = std::move(inode);
+  ++disk_->stats.renames;
+  return Status::OK();
+}
+
+Status SimFileSystem::RemoveFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "unlink", path);
+  if (!inode.ok()) return inode.status();
+  const std::string norm = Normalize(path);
+  FindDir(*disk_, DirName(norm))->visible.erase(BaseName(norm));
+  ++disk_->stats.removes;
+  return Status::OK();
+}
+
+Status SimFileSystem::SyncDir(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(dir);
+  Dir* d = FindDir(*disk_, norm);
+  if (d == nullptr) {
+    if (FindFile(*disk_, norm) != nullptr) {
+      return Status::IOError("open " + dir + ": not a directory");
+    }
+    return Status::NotFound("open " + dir + ": directory does not exist");
+  }
+  d->durable = d->visible;
+  ++disk_->stats.dir_syncs;
+  return Status::OK();
+}
+
+Result<std::unique_ptr<FileLock>> SimFileSystem::LockFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  std::string norm = Normalize(path);
+  if (disk_->locks.count(norm) != 0) {
+    return Status::Busy("database directory is locked by another Db or process: " + path);
+  }
+  bool created = false;
+  Result<std::shared_ptr<Inode>> inode = OpenOrCreate(*disk_, path, &created);
+  if (!inode.ok()) return inode.status();
+  const uint64_t token = disk_->next_lock_token++;
+  disk_->locks[norm] = token;
+  return std::unique_ptr<FileLock>(std::make_unique<SimFileLock>(disk_, std::move(norm), token));
+}
+
+void SimFileSystem::Crash() {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  for (auto& [path, dir] : disk_->dirs) {
+    dir.visible = dir.durable;
+    for (auto& [name, inode] : dir.visible) {
+      inode->current = inode->durable;
+      inode->truncated = false;
+      inode->unsynced.clear();
+    }
+  }
+  disk_->locks.clear();
+  ++disk_->epoch;
+}
+
+Status SimFileSystem::FlipBit(const std::string& path, uint64_t bit_offset) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "flip bit in", path);
+  if (!inode.ok()) return inode.status();
+  Inode& f = **inode;
+  const uint64_t byte = bit_offset / 8;
+  if (byte >= f.current.size()) {
+    return Status::InvalidArgument("flip bit " + std::to_string(bit_offset) + " of " + path +
+                                   ": the file has only " + std::to_string(f.current.size()) +
+                                   " bytes");
+  }
+  const auto mask = static_cast<char>(1u << (bit_offset % 8));
+  f.current[byte] ^= mask;
+  if (byte < f.durable.size()) f.durable[byte] ^= mask;
+  return Status::OK();
+}
+
+Status SimFileSystem::TruncateFile(const std::string& path, uint64_t size) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "truncate", path);
+  if (!inode.ok()) return inode.status();
+  Inode& f = **inode;
+  if (size > f.current.size()) {
+    return Status::InvalidArgument("truncate " + path + " to " + std::to_string(size) +
+                                   " bytes: the file has only " + std::to_string(f.current.size()));
+  }
+  f.current.resize(size);
+  if (f.durable.size() > size) f.durable.resize(size);
+  std::vector<UnsyncedWrite> kept;
+  for (UnsyncedWrite w : f.unsynced) {
+    if (w.offset >= size) continue;
+    w.length = std::min(w.length, size - w.offset);
+    kept.push_back(w);
+  }
+  f.unsynced = std::move(kept);
+  return Status::OK();
+}
+
+Status SimFileSystem::WriteAt(const std::string& path, uint64_t offset, std::string_view bytes) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "write into", path);
+  if (!inode.ok()) return inode.status();
+  Inode& f = **inode;
+  if (offset > f.current.size()) {
+    return Status::InvalidArgument("write at offset " + std::to_string(offset) + " of " + path +
+                                   ": the file has only " + std::to_string(f.current.size()) +
+                                   " bytes");
+  }
+  for (std::string* copy : {&f.current, &f.durable}) {
+    if (copy->size() < offset + bytes.size()) copy->resize(offset + bytes.size(), '\0');
+    copy->replace(offset, bytes.size(), bytes);
+  }
+  return Status::OK();
+}
+
+Result<std::string> SimFileSystem::DurableContents(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(path);
+  const Dir* dir = FindDir(*disk_, DirName(norm));
+  if (dir != nullptr) {
+    auto it = dir->durable.find(BaseName(norm));
+    if (it != dir->durable.end()) return it->second->durable;
+  }
+  return Status::NotFound(path + ": no durable directory entry");
+}
+
+uint64_t SimFileSystem::UnsyncedBytes(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::shared_ptr<Inode> inode = FindFile(*disk_, Normalize(path));
+  uint64_t total = 0;
+  if (inode != nullptr) {
+    for (const UnsyncedWrite& w : inode->unsynced) total += w.length;
+  }
+  return total;
+}
+
+Result<SimFileSystem::FileState> SimFileSystem::InspectFile(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "inspect", path);
+  if (!inode.ok()) return inode.status();
+  const Inode& f = **inode;
+  return FileState{f.current, f.durable, f.truncated, f.unsynced};
+}
+
+SimFileSystem::Stats SimFileSystem::stats() const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  return disk_->stats;
+}
+
+std::vector<std::string> SimFileSystem::AllFiles() const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  std::vector<std::string> paths;
+  for (const auto& [dir_path, dir] : disk_->dirs) {
+    for (const auto& [name, inode] : dir.visible) {
+      paths.push_back(dir_path == "." ? name : JoinPath(dir_path, name));
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+}  // namespace memdb
