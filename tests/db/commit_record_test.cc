@@ -1,0 +1,78 @@
+#include "db/commit_record.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace memdb::test {
+namespace {
+
+using mvcc::WriteBuffer;
+
+TEST(CommitRecordTest, EncodingMatchesTheDocumentedExample) {
+  WriteBuffer writes;
+  writes.Write("a", "xy", false);
+  writes.Write("b", "", true);
+  std::string record;
+  db::EncodeCommitRecord(5, writes, &record);
+  const std::string expected("\x05\0\0\0\0\0\0\0\x02\x01\x01" "a\x02xy\x02\x01" "b", 18);
+  EXPECT_EQ(Show(record), Show(expected)) << "docs/wal-format.md shows these bytes";
+}
+
+TEST(CommitRecordTest, RoundTripsPutsDeletesEmptyAndBinaryValues) {
+  WriteBuffer writes;
+  writes.Write(std::string("k\0ey", 4), std::string(70000, '\0'), false);
+  writes.Write("empty", "", false);
+  writes.Write("gone", "", true);
+  std::string record;
+  db::EncodeCommitRecord(1ull << 40, writes, &record);
+  uint64_t timestamp = 0;
+  std::vector<WriteBuffer::Entry> decoded;
+  ASSERT_TRUE(IsOk(db::DecodeCommitRecord(record, &timestamp, &decoded)));
+  EXPECT_EQ(timestamp, 1ull << 40);
+  ASSERT_EQ(decoded.size(), 3u);
+  EXPECT_EQ(decoded[0].key, std::string_view("k\0ey", 4));
+  EXPECT_EQ(decoded[0].value.size(), 70000u);
+  EXPECT_EQ(decoded[1].key, "empty");
+  EXPECT_FALSE(decoded[1].tombstone);
+  EXPECT_TRUE(decoded[2].tombstone);
+}
+
+TEST(CommitRecordTest, EveryTruncationIsCorruptionNotACrash) {
+  WriteBuffer writes;
+  writes.Write("key", "value", false);
+  writes.Write("other", "", true);
+  std::string record;
+  db::EncodeCommitRecord(7, writes, &record);
+  std::vector<WriteBuffer::Entry> decoded;
+  uint64_t timestamp = 0;
+  for (size_t cut = 0; cut < record.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    EXPECT_TRUE(HasCode(db::DecodeCommitRecord(std::string_view(record).substr(0, cut),
+                                               &timestamp, &decoded),
+                        Status::Code::kCorruption, "transaction record"));
+  }
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(record + "x", &timestamp, &decoded),
+                      Status::Code::kCorruption, "trailing"));
+}
+
+TEST(CommitRecordTest, ImplausibleCountAndUnknownKindAreCorruption) {
+  std::vector<WriteBuffer::Entry> decoded;
+  uint64_t timestamp = 0;
+  // A count of 2^28 writes in a 12-byte record: rejected before anything is reserved.
+  const std::string huge_count("\x01\0\0\0\0\0\0\0\x80\x80\x80\x80\x01\x01", 14);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(huge_count, &timestamp, &decoded),
+                      Status::Code::kCorruption, "implausible write count"));
+  const std::string bad_kind("\x01\0\0\0\0\0\0\0\x01\x09\x01k", 12);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(bad_kind, &timestamp, &decoded),
+                      Status::Code::kCorruption, "unknown write kind 9"));
+  const std::string duplicate("\x01\0\0\0\0\0\0\0\x02\x02\x01k\x02\x01k", 15);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(duplicate, &timestamp, &decoded),
+                      Status::Code::kCorruption, "twice"));
+}
+
+}  // namespace
+}  // namespace memdb::test
