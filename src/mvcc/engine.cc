@@ -234,24 +234,47 @@ void Engine::RunBetweenCommits(const std::function<void()>& fn) {
 void Engine::JoinQueue(Committer* me) {
   // A group is bounded so that one leader does not starve its own caller forever.
   constexpr size_t kMaxGroup = 256;
+  // The longest a leader waits for the committers it expects.
+  constexpr uint64_t kMaxGatherMicros = 1000;
   Monitor& monitor = *queue_monitor_;
   std::unique_lock<Monitor> lock(monitor);
   queue_.push_back(me);
+  if (leader_waiting_) monitor.NotifyAll();
   while (!me->done && queue_.front() != me) monitor.Wait();
   if (me->done) return;
   // This committer leads. A barrier runs alone; a group is the run of commits behind it.
+  auto group_size = [&] {
+    size_t n = 1;
+    while (n < queue_.size() && n < kMaxGroup && queue_[n]->barrier == nullptr) ++n;
+    return n;
+  };
   size_t n = 1;
   if (me->barrier == nullptr) {
-    while (n < queue_.size() && n < kMaxGroup && queue_[n]->barrier == nullptr) ++n;
+    n = group_size();
+    if (n < demand_ && !closed()) {
+      const uint64_t start = clock_->NowMicros();
+      const uint64_t budget = std::min(persist_micros_ / 2, kMaxGatherMicros);
+      leader_waiting_ = true;
+      for (uint64_t waited = 0; n < demand_ && waited < budget;
+           waited = clock_->NowMicros() - start) {
+        monitor.WaitFor(budget - waited);
+        n = group_size();
+      }
+      leader_waiting_ = false;
+    }
   }
   group_.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   lock.unlock();
   if (me->barrier != nullptr) {
     (*me->barrier)();
   } else {
+    const uint64_t start = clock_->NowMicros();
     LeadGroup(group_);
+    const uint64_t took = clock_->NowMicros() - start;
+    persist_micros_ = persist_micros_ == 0 ? took : (persist_micros_ * 7 + took) / 8;
   }
   lock.lock();
+  if (me->barrier == nullptr) demand_ = std::min(queue_.size(), kMaxGroup);  // group + arrivals
   for (size_t i = 0; i < n; ++i) {
     queue_.front()->done = true;
     queue_.pop_front();

@@ -17,6 +17,10 @@
 // publishes the members in timestamp order under commit_mu_. Leadership passes to the next in
 // the queue only after publication, so groups are persisted and published in order. No engine
 // lock is held while Persist blocks; waits go through the wait seam (util/wait.h).
+// A group grows only with committers that arrive while the previous one is persisted; with two
+// writers taking turns, each would find the other just gone and sync alone. So a leader whose
+// group is smaller than the previous group's demand (its size plus the arrivals during its
+// persist) waits briefly -- at most half the recent persist time -- for the rest to arrive.
 //
 // Garbage collection: when a commit installs a version it drops, from that key's chain, every
 // version older than the newest one at or below the horizon; a tombstone at or below the
@@ -47,6 +51,7 @@
 #include "mvcc/snapshot_registry.h"
 #include "mvcc/txn_state.h"
 #include "mvcc/version_arena.h"
+#include "util/clock.h"
 #include "util/read_mostly_latch.h"
 #include "util/spin_then_block_mutex.h"
 #include "util/wait.h"
@@ -187,6 +192,11 @@ class Engine {
   std::unique_ptr<CommitLog> log_;
   std::unique_ptr<Monitor> queue_monitor_;
   std::deque<Committer*> queue_;  // guarded by queue_monitor_
+  bool leader_waiting_ = false;   // guarded by queue_monitor_
+  // Leadership state: the group size the last persist suggests, and the mean persist time.
+  size_t demand_ = 1;
+  uint64_t persist_micros_ = 0;
+  Clock* clock_ = SteadyClock();
   // The leader's scratch (only one leader at a time).
   std::vector<Committer*> group_;
   std::vector<PendingCommit> pending_;

@@ -1,5 +1,6 @@
 #include "util/wait.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 
@@ -14,6 +15,11 @@ class ThreadMonitor final : public Monitor {
     std::unique_lock<std::mutex> lock(mu_, std::adopt_lock);
     cv_.wait(lock);
     lock.release();  // the caller still holds mu_
+  }
+  void WaitFor(uint64_t micros) override {
+    std::unique_lock<std::mutex> lock(mu_, std::adopt_lock);
+    cv_.wait_for(lock, std::chrono::microseconds(micros));
+    lock.release();
   }
   void NotifyAll() override { cv_.notify_all(); }
 

@@ -9,6 +9,7 @@
 #ifndef MEMDB_SRC_UTIL_WAIT_H_
 #define MEMDB_SRC_UTIL_WAIT_H_
 
+#include <cstdint>
 #include <memory>
 
 namespace memdb {
@@ -20,6 +21,9 @@ class Monitor {
   virtual void Unlock() = 0;
   // Requires the lock; returns with it held again.
   virtual void Wait() = 0;
+  // Like Wait, but returns after at most `micros` microseconds of the seam's clock (the real
+  // one for threads, the virtual one under simulation) even without a notification.
+  virtual void WaitFor(uint64_t micros) = 0;
   virtual void NotifyAll() = 0;
 
   // BasicLockable, for std::lock_guard / std::unique_lock.
