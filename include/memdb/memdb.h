@@ -5,6 +5,8 @@
 #include "memdb/db/db.h"
 #include "memdb/db/kv_store.h"
 #include "memdb/db/options.h"
+#include "memdb/io/file_system.h"
+#include "memdb/io/sim_file_system.h"
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/kv_transaction.h"
 #include "memdb/mvcc/scan_range.h"
