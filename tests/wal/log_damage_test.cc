@@ -19,18 +19,13 @@ namespace {
 using memdb::test::SeedTrace;
 using memdb::test::TestSeed;
 using test::PhysicalRecord;
+using test::RandomBytes;
 using test::ReadAll;
 using test::ReadLog;
 using test::StringSequentialFile;
 using test::WriteAll;
 using test::WrittenLog;
 using Outcome = LogReader::Outcome;
-
-std::string RandomBytes(Random& rng, size_t n) {
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng.Next());
-  return s;
-}
 
 std::vector<std::string> Prefix(const std::vector<std::string>& records, size_t n) {
   return {records.begin(), records.begin() + static_cast<ptrdiff_t>(n)};

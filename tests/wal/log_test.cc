@@ -20,6 +20,7 @@ namespace {
 using memdb::test::IsOk;
 using memdb::test::SeedTrace;
 using memdb::test::TestSeed;
+using test::RandomBytes;
 using test::ReadAll;
 using test::ReadLog;
 using test::StringSequentialFile;
@@ -27,12 +28,6 @@ using test::StringWritableFile;
 using test::WriteAll;
 using test::WrittenLog;
 using Outcome = LogReader::Outcome;
-
-std::string RandomBytes(Random& rng, size_t n) {
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng.Next());
-  return s;
-}
 
 // Writes `records`, reads them back, and checks every record, offset and the clean end.
 void ExpectRoundTrip(const std::vector<std::string>& records) {

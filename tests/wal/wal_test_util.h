@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "memdb/io/file_system.h"
+#include "memdb/util/random.h"
 #include "memdb/util/status.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
@@ -174,6 +175,13 @@ inline const char* OutcomeName(LogReader::Outcome outcome) {
       return "kCorruption";
   }
   return "?";
+}
+
+// `n` bytes from `rng`.
+inline std::string RandomBytes(Random& rng, size_t n) {
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng.Next());
+  return s;
 }
 
 }  // namespace memdb::wal::test
