@@ -65,10 +65,9 @@ void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timest
   if (!names.ok()) return;
   for (const std::string& name : *names) {
     uint64_t number = 0;
-    const bool obsolete =
-        (wal::ParseSegmentFileName(name, &number) && number < replay_from) ||
-        (ParseCheckpointFileName(name, &number) && number < timestamp) ||
-        (name.starts_with(kPrefix) && name.ends_with(kTmpSuffix));
+    const bool obsolete = (wal::ParseSegmentFileName(name, &number) && number < replay_from) ||
+                          (ParseCheckpointFileName(name, &number) && number < timestamp) ||
+                          (name.starts_with(kPrefix) && name.ends_with(kTmpSuffix));
     if (obsolete) fs.RemoveFile(JoinPath(dir, name)).IgnoreError();
   }
 }

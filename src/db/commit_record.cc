@@ -12,9 +12,11 @@ constexpr uint8_t kDelete = 2;
 
 }  // namespace
 
-void EncodeCommitRecord(uint64_t timestamp, const mvcc::WriteBuffer& writes, std::string* out) {
+void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffer& writes,
+                        std::string* out) {
   out->clear();
-  PutFixed64(out, timestamp);
+  PutFixed64(out, header.timestamp);
+  PutVarint64(out, header.synced_before);
   PutVarint32(out, static_cast<uint32_t>(writes.size()));
   writes.ForEach([&](const mvcc::WriteBuffer::Entry& write) {
     out->push_back(static_cast<char>(write.tombstone ? kDelete : kPut));
@@ -23,7 +25,7 @@ void EncodeCommitRecord(uint64_t timestamp, const mvcc::WriteBuffer& writes, std
   });
 }
 
-Status DecodeCommitRecord(std::string_view payload, uint64_t* timestamp,
+Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
                           std::vector<mvcc::WriteBuffer::Entry>* writes) {
   const std::string_view whole = payload;
   auto bad = [&](std::string_view what) {
@@ -33,8 +35,9 @@ Status DecodeCommitRecord(std::string_view payload, uint64_t* timestamp,
   };
   writes->clear();
   if (payload.size() < 8) return bad("record shorter than its 8-byte commit timestamp");
-  *timestamp = DecodeFixed64(payload.data());
+  header->timestamp = DecodeFixed64(payload.data());
   payload.remove_prefix(8);
+  if (!GetVarint64(&payload, &header->synced_before)) return bad("malformed synced offset");
   uint32_t count = 0;
   if (!GetVarint32(&payload, &count)) return bad("malformed write count");
   // Each write takes at least 2 bytes, so a count beyond that is a lie: check before reserving.

@@ -1,6 +1,6 @@
 // The payload of a write-ahead log record: one committed transaction.
 //
-//   fixed64 commit timestamp | varint32 write count | write*
+//   fixed64 commit timestamp | varint64 synced before | varint32 write count | write*
 //   write := u8 kind (1 put, 2 delete) | length-prefixed key | (put only) length-prefixed value
 //
 // Layout and rules are documented in docs/wal-format.md ("Transaction record payload").
@@ -17,12 +17,21 @@
 
 namespace memdb::db {
 
-// Replaces `*out` with the record of `writes` committed at `timestamp`.
-void EncodeCommitRecord(uint64_t timestamp, const mvcc::WriteBuffer& writes, std::string* out);
+struct CommitRecordHeader {
+  uint64_t timestamp = 0;  // the transaction's commit timestamp
+  // How many bytes of the record's segment were durable (synced) when it was appended.
+  // Recovery uses it to tell damage in bytes that were never synced -- a crash may lose or
+  // reorder those, leaving holes before intact records -- from damage to synced bytes.
+  uint64_t synced_before = 0;
+};
+
+// Replaces `*out` with the record of `writes` under `header`.
+void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffer& writes,
+                        std::string* out);
 
 // Parses `payload`; the entries' views point into it. Corruption (naming what is wrong and at
 // which payload offset) for a malformed payload, including a key that appears twice.
-Status DecodeCommitRecord(std::string_view payload, uint64_t* timestamp,
+Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
                           std::vector<mvcc::WriteBuffer::Entry>* writes);
 
 }  // namespace memdb::db

@@ -9,9 +9,8 @@
 
 namespace memdb::db {
 
-DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs,
-                       const Options& options, std::unique_ptr<FileLock> lock,
-                       uint64_t next_segment, WaitSeam* seam)
+DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
+                       std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam)
     : engine_(engine),
       fs_(std::move(fs)),
       options_(options),
@@ -30,7 +29,8 @@ Status DurableLog::Fail(const Status& error) {
   std::lock_guard<std::mutex> lock(error_mu_);
   if (sticky_.ok()) {
     sticky_ = Status::IOError(
-        "the database is read-only after a failed write to its log (" + std::string(error.message()) +
+        "the database is read-only after a failed write to its log (" +
+        std::string(error.message()) +
         "); a failed sync is never retried, because the data it covered may be lost: reopen the "
         "database to recover what is durable");
     failed_.store(true, std::memory_order_release);
@@ -51,6 +51,7 @@ Status DurableLog::OpenSegment() {
   if (!file.ok()) return Fail(file.status());
   file_ = std::move(*file);
   writer_ = std::make_unique<wal::LogWriter>(file_.get(), 0);
+  synced_size_ = 0;
   // The segment's directory entry must be durable before any record in it can be.
   if (Status s = fs_->SyncDir(dir_); !s.ok()) return Fail(s);
   return Status::OK();
@@ -60,6 +61,7 @@ Status DurableLog::SyncSegment() {
   syncs_.fetch_add(1, std::memory_order_relaxed);
   if (Status s = writer_->Sync(); !s.ok()) return Fail(s.Annotate("sync of " + segment_name_));
   unsynced_ = false;
+  synced_size_ = writer_->size();
   last_sync_micros_ = clock_->NowMicros();
   return Status::OK();
 }
@@ -87,7 +89,7 @@ Status DurableLog::Persist(std::span<const mvcc::PendingCommit> group) {
     if (auto rolled = Roll(); !rolled.ok()) return rolled.status();
   }
   for (const mvcc::PendingCommit& commit : group) {
-    EncodeCommitRecord(commit.timestamp, *commit.writes, &record_);
+    EncodeCommitRecord({commit.timestamp, synced_size_}, *commit.writes, &record_);
     writer_->AddRecord(record_);
   }
   const uint64_t bytes = writer_->pending_bytes();

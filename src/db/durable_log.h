@@ -97,6 +97,7 @@ class DurableLog final : public mvcc::CommitLog {
   uint64_t next_segment_;
   std::string record_;
   uint64_t last_sync_micros_ = 0;
+  uint64_t synced_size_ = 0;  // bytes of the current segment known durable
   bool unsynced_ = false;
 
   mutable std::mutex error_mu_;  // guards sticky_ (never held across a wait or a hook)

@@ -60,6 +60,110 @@ Status LoadCheckpoint(FileSystem& fs, const std::string& dir, const std::string&
   return Status::OK();
 }
 
+// What replaying one segment found.
+struct SegmentReplay {
+  uint64_t records = 0;
+  uint64_t valid_bytes = 0;  // up to the end of the last record applied
+  uint64_t torn_bytes = 0;   // discarded as a torn tail after valid_bytes
+  std::string damage;        // non-empty: damage that is not a torn tail
+  uint64_t damage_offset = 0;
+};
+
+// True when some intact record after the reader's position says that bytes beyond `cut` had
+// been synced when it was appended -- so damage at `cut` is in durable data, not a tail that a
+// crash tore, lost or reordered.
+bool SyncedPast(wal::LogReader& reader, uint64_t cut) {
+  std::string record;
+  std::vector<mvcc::WriteBuffer::Entry> writes;
+  for (;;) {
+    switch (reader.ReadRecord(&record)) {
+      case wal::LogReader::Outcome::kRecord: {
+        CommitRecordHeader header;
+        if (DecodeCommitRecord(record, &header, &writes).ok() && header.synced_before > cut) {
+          return true;
+        }
+        break;
+      }
+      case wal::LogReader::Outcome::kCorruption:
+        if (!reader.status().ok()) return true;  // cannot tell: do not discard
+        break;
+      case wal::LogReader::Outcome::kEnd:
+      case wal::LogReader::Outcome::kTornTail:
+        return false;
+    }
+  }
+}
+
+// Applies the records of segment `name` to `engine`, each of which must carry timestamp
+// *last + 1. Damage in the last segment is a torn tail (discarded) when it lies in bytes never
+// synced (kTolerateTornTail and kPointInTime); anything else is reported in `replay`.
+Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& name,
+                     bool last_segment, RecoveryMode mode, mvcc::Engine* engine, uint64_t* last,
+                     SegmentReplay* replay) {
+  const std::string path = JoinPath(dir, name);
+  auto size = fs.FileSize(path);
+  if (!size.ok()) return size.status();
+  auto file = fs.NewSequentialFile(path);
+  if (!file.ok()) return file.status();
+  wal::LogReader reader(file->get(), *size);
+  const bool tolerate_tail = last_segment && mode != RecoveryMode::kAbsoluteConsistency;
+  std::string record;
+  std::vector<mvcc::WriteBuffer::Entry> writes;
+  for (;;) {
+    const wal::LogReader::Outcome outcome = reader.ReadRecord(&record);
+    if (!reader.status().ok()) return reader.status().Annotate("recovery reading " + path);
+    replay->valid_bytes = reader.valid_end();
+    switch (outcome) {
+      case wal::LogReader::Outcome::kRecord: {
+        CommitRecordHeader header;
+        Status s = DecodeCommitRecord(record, &header, &writes);
+        if (s.ok() && header.timestamp != *last + 1) {
+          s = Status::Corruption(header.timestamp <= *last
+                                     ? "transaction " + std::to_string(header.timestamp) +
+                                           " logged again after " + std::to_string(*last)
+                                     : "transactions " + std::to_string(*last + 1) + " to " +
+                                           std::to_string(header.timestamp - 1) +
+                                           " are missing from the log");
+        }
+        if (!s.ok()) {
+          replay->damage = std::string(s.message());
+          replay->damage_offset = reader.last_record_offset();
+          return Status::OK();
+        }
+        engine->Restore(header.timestamp, writes);
+        *last = header.timestamp;
+        ++replay->records;
+        replay->valid_bytes = reader.valid_end();
+        break;
+      }
+      case wal::LogReader::Outcome::kEnd:
+        return Status::OK();
+      case wal::LogReader::Outcome::kTornTail:
+        if (tolerate_tail) {
+          replay->torn_bytes = reader.torn_bytes();
+          return Status::OK();
+        }
+        replay->damage = (last_segment ? "torn tail: " : "torn record before the last segment: ") +
+                         reader.damage();
+        replay->damage_offset = reader.damage_offset();
+        return Status::OK();
+      case wal::LogReader::Outcome::kCorruption: {
+        replay->damage = reader.damage();
+        replay->damage_offset = reader.damage_offset();
+        const uint64_t cut = reader.valid_end();
+        if (tolerate_tail && !SyncedPast(reader, cut)) {
+          // Intact records follow, but none was appended after the damaged bytes were synced:
+          // a crash lost or reordered unsynced writes. Everything from `cut` is the torn tail.
+          replay->damage.clear();
+          replay->valid_bytes = cut;
+          replay->torn_bytes = *size - cut;
+        }
+        return Status::OK();
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, RecoveredState* out,
@@ -103,69 +207,27 @@ Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, Recove
   }
 
   uint64_t last = out->engine->LatestTimestamp();
-  std::string record;
-  std::vector<mvcc::WriteBuffer::Entry> writes;
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] < replay_from) continue;
     const std::string name = wal::SegmentFileName(segments[i]);
-    const std::string path = JoinPath(dir, name);
     const bool last_segment = i + 1 == segments.size();
-    auto size = fs.FileSize(path);
-    if (!size.ok()) return size.status();
-    auto file = fs.NewSequentialFile(path);
-    if (!file.ok()) return file.status();
-    wal::LogReader reader(file->get(), *size);
-    ++report->segments_replayed;
-    // Damage at `offset`: fatal, or (point-in-time) the end of recovery.
-    std::string damage;
-    uint64_t damage_offset = 0;
-    for (bool more = true; more && damage.empty();) {
-      switch (reader.ReadRecord(&record)) {
-        case wal::LogReader::Outcome::kRecord: {
-          uint64_t timestamp = 0;
-          Status s = DecodeCommitRecord(record, &timestamp, &writes);
-          if (s.ok() && timestamp != last + 1) {
-            s = Status::Corruption(
-                timestamp <= last
-                    ? "transaction " + std::to_string(timestamp) + " logged again after " +
-                          std::to_string(last)
-                    : "transactions " + std::to_string(last + 1) + " to " +
-                          std::to_string(timestamp - 1) + " are missing from the log");
-          }
-          if (!s.ok()) {
-            damage = std::string(s.message());
-            damage_offset = reader.last_record_offset();
-            break;
-          }
-          out->engine->Restore(timestamp, writes);
-          last = timestamp;
-          ++report->records_replayed;
-          break;
-        }
-        case wal::LogReader::Outcome::kEnd:
-          more = false;
-          break;
-        case wal::LogReader::Outcome::kTornTail:
-          if (last_segment && mode != RecoveryMode::kAbsoluteConsistency) {
-            report->torn_tail_file = name;
-            report->torn_tail_offset = reader.valid_end();
-            report->torn_tail_bytes = reader.torn_bytes();
-            out->needs_checkpoint = true;
-            more = false;
-            break;
-          }
-          damage = (last_segment ? "torn tail: " : "torn record before the last segment: ") +
-                   reader.damage();
-          damage_offset = reader.damage_offset();
-          break;
-        case wal::LogReader::Outcome::kCorruption:
-          damage = reader.damage();
-          damage_offset = reader.damage_offset();
-          break;
-      }
-      if (!reader.status().ok()) return reader.status();
+    SegmentReplay replay;
+    if (Status s =
+            ReplaySegment(fs, dir, name, last_segment, mode, out->engine.get(), &last, &replay);
+        !s.ok()) {
+      return s;
     }
-    report->log_bytes_replayed += reader.valid_end();
+    ++report->segments_replayed;
+    report->records_replayed += replay.records;
+    report->log_bytes_replayed += replay.valid_bytes;
+    if (replay.torn_bytes > 0) {
+      report->torn_tail_file = name;
+      report->torn_tail_offset = replay.valid_bytes;
+      report->torn_tail_bytes = replay.torn_bytes;
+      out->needs_checkpoint = true;
+    }
+    const std::string& damage = replay.damage;
+    const uint64_t damage_offset = replay.damage_offset;
     if (damage.empty()) continue;
     const std::string where = JoinPath(dir, name) + " at offset " + std::to_string(damage_offset);
     if (mode != RecoveryMode::kPointInTime) {
@@ -178,7 +240,8 @@ Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, Recove
     }
     report->damage.push_back(where + ": " + damage +
                              " (point-in-time recovery stopped here at transaction " +
-                             std::to_string(last) + "; this and later segments are kept as "
+                             std::to_string(last) +
+                             "; this and later segments are kept as "
                              "*.damaged)");
     for (size_t j = i; j < segments.size(); ++j) {
       out->set_aside.push_back(wal::SegmentFileName(segments[j]));
@@ -201,10 +264,10 @@ std::string RecoveryReport::ToString() const {
   if (!existing) return "new database (nothing to recover)\n";
   std::string out;
   auto line = [&](const std::string& text) { out += text + "\n"; };
-  line(checkpoint.empty() ? "checkpoint: none"
-                          : "checkpoint: " + checkpoint + " (timestamp " +
-                                std::to_string(checkpoint_timestamp) + ", " +
-                                std::to_string(checkpoint_keys) + " keys)");
+  line(checkpoint.empty()
+           ? "checkpoint: none"
+           : "checkpoint: " + checkpoint + " (timestamp " + std::to_string(checkpoint_timestamp) +
+                 ", " + std::to_string(checkpoint_keys) + " keys)");
   line("log: " + std::to_string(records_replayed) + " transactions replayed from " +
        std::to_string(segments_replayed) + " segment(s), " + std::to_string(log_bytes_replayed) +
        " bytes");

@@ -160,9 +160,10 @@ Status Engine::ValidateAgainstGroup(const TxnState& txn) const {
   auto conflict = [&](std::string_view kind, std::string_view key, uint64_t timestamp) {
     return Status::Conflict(std::string(kind) + " conflict on key " + Printable(key) +
                             ": a transaction committing in the same group at timestamp " +
-                            std::to_string(timestamp) + " writes it, after this transaction's "
-                            "snapshot " + std::to_string(txn.snapshot.timestamp) +
-                            "; retry the transaction");
+                            std::to_string(timestamp) +
+                            " writes it, after this transaction's "
+                            "snapshot " +
+                            std::to_string(txn.snapshot.timestamp) + "; retry the transaction");
   };
   Status status;
   txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
@@ -188,8 +189,9 @@ Status Engine::ValidateAgainstGroup(const TxnState& txn) const {
 template <typename Writes>
 void Engine::FindSlots(const Writes& writes) {
   scratch_slots_.clear();
-  writes.ForEach(
-      [&](const WriteBuffer::Entry& write) { scratch_slots_.push_back(index_.FindSlot(write.key)); });
+  writes.ForEach([&](const WriteBuffer::Entry& write) {
+    scratch_slots_.push_back(index_.FindSlot(write.key));
+  });
 }
 
 Status Engine::Commit(TxnState* txn) {
@@ -339,8 +341,7 @@ void Engine::Restore(uint64_t timestamp, std::span<const WriteBuffer::Entry> wri
 }
 
 template <typename Writes>
-void Engine::Install(const Writes& writes, uint64_t timestamp,
-                     SnapshotRegistry::Entry* committer) {
+void Engine::Install(const Writes& writes, uint64_t timestamp, SnapshotRegistry::Entry* committer) {
   scratch_versions_.clear();
   size_t new_versions = 0;
   size_t new_bytes = 0;
@@ -361,7 +362,8 @@ void Engine::Install(const Writes& writes, uint64_t timestamp,
     ReadMostlyLatch::ExclusiveGuard guard(latch_);
     // Validation was the snapshot's last use: release it with the publication.
     bool open_complete = false;
-    const uint64_t horizon = registry_.Publish(timestamp, committer, &scratch_open_, &open_complete);
+    const uint64_t horizon =
+        registry_.Publish(timestamp, committer, &scratch_open_, &open_complete);
     const std::vector<uint64_t>* open = open_complete ? &scratch_open_ : nullptr;
     scratch_erase_.clear();
     // Existing keys first: their slots stay valid until the index changes shape.

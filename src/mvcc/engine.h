@@ -35,12 +35,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <span>
-#include <unordered_map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "memdb/mvcc/scan_range.h"

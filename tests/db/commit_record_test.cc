@@ -17,8 +17,12 @@ TEST(CommitRecordTest, EncodingMatchesTheDocumentedExample) {
   writes.Write("a", "xy", false);
   writes.Write("b", "", true);
   std::string record;
-  db::EncodeCommitRecord(5, writes, &record);
-  const std::string expected("\x05\0\0\0\0\0\0\0\x02\x01\x01" "a\x02xy\x02\x01" "b", 18);
+  db::EncodeCommitRecord({5, 300}, writes, &record);
+  const std::string expected(
+      "\x05\0\0\0\0\0\0\0\xac\x02\x02\x01\x01"
+      "a\x02xy\x02\x01"
+      "b",
+      20);
   EXPECT_EQ(Show(record), Show(expected)) << "docs/wal-format.md shows these bytes";
 }
 
@@ -28,11 +32,12 @@ TEST(CommitRecordTest, RoundTripsPutsDeletesEmptyAndBinaryValues) {
   writes.Write("empty", "", false);
   writes.Write("gone", "", true);
   std::string record;
-  db::EncodeCommitRecord(1ull << 40, writes, &record);
-  uint64_t timestamp = 0;
+  db::EncodeCommitRecord({1ull << 40, 1ull << 35}, writes, &record);
+  db::CommitRecordHeader header;
   std::vector<WriteBuffer::Entry> decoded;
-  ASSERT_TRUE(IsOk(db::DecodeCommitRecord(record, &timestamp, &decoded)));
-  EXPECT_EQ(timestamp, 1ull << 40);
+  ASSERT_TRUE(IsOk(db::DecodeCommitRecord(record, &header, &decoded)));
+  EXPECT_EQ(header.timestamp, 1ull << 40);
+  EXPECT_EQ(header.synced_before, 1ull << 35);
   ASSERT_EQ(decoded.size(), 3u);
   EXPECT_EQ(decoded[0].key, std::string_view("k\0ey", 4));
   EXPECT_EQ(decoded[0].value.size(), 70000u);
@@ -46,31 +51,31 @@ TEST(CommitRecordTest, EveryTruncationIsCorruptionNotACrash) {
   writes.Write("key", "value", false);
   writes.Write("other", "", true);
   std::string record;
-  db::EncodeCommitRecord(7, writes, &record);
+  db::EncodeCommitRecord({7, 0}, writes, &record);
   std::vector<WriteBuffer::Entry> decoded;
-  uint64_t timestamp = 0;
+  db::CommitRecordHeader header;
   for (size_t cut = 0; cut < record.size(); ++cut) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
-    EXPECT_TRUE(HasCode(db::DecodeCommitRecord(std::string_view(record).substr(0, cut),
-                                               &timestamp, &decoded),
-                        Status::Code::kCorruption, "transaction record"));
+    EXPECT_TRUE(
+        HasCode(db::DecodeCommitRecord(std::string_view(record).substr(0, cut), &header, &decoded),
+                Status::Code::kCorruption, "transaction record"));
   }
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(record + "x", &timestamp, &decoded),
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(record + "x", &header, &decoded),
                       Status::Code::kCorruption, "trailing"));
 }
 
 TEST(CommitRecordTest, ImplausibleCountAndUnknownKindAreCorruption) {
   std::vector<WriteBuffer::Entry> decoded;
-  uint64_t timestamp = 0;
-  // A count of 2^28 writes in a 12-byte record: rejected before anything is reserved.
-  const std::string huge_count("\x01\0\0\0\0\0\0\0\x80\x80\x80\x80\x01\x01", 14);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(huge_count, &timestamp, &decoded),
+  db::CommitRecordHeader header;
+  // A count of 2^28 writes in a 15-byte record: rejected before anything is reserved.
+  const std::string huge_count("\x01\0\0\0\0\0\0\0\0\x80\x80\x80\x80\x01\x01", 15);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(huge_count, &header, &decoded),
                       Status::Code::kCorruption, "implausible write count"));
-  const std::string bad_kind("\x01\0\0\0\0\0\0\0\x01\x09\x01k", 12);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(bad_kind, &timestamp, &decoded),
+  const std::string bad_kind("\x01\0\0\0\0\0\0\0\0\x01\x09\x01k", 13);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(bad_kind, &header, &decoded),
                       Status::Code::kCorruption, "unknown write kind 9"));
-  const std::string duplicate("\x01\0\0\0\0\0\0\0\x02\x02\x01k\x02\x01k", 15);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(duplicate, &timestamp, &decoded),
+  const std::string duplicate("\x01\0\0\0\0\0\0\0\0\x02\x02\x01k\x02\x01k", 16);
+  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(duplicate, &header, &decoded),
                       Status::Code::kCorruption, "twice"));
 }
 

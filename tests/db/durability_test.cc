@@ -193,8 +193,7 @@ TEST_P(DurabilityTest, FlippedBitBeforeTailIsCorruptionNamingFileAndOffset) {
   }
   FlipBit(Segment(1), (starts[3] + 12) * 8 + 5);  // inside the payload of record 3
   const std::string where = "wal-000001.log at offset " + std::to_string(starts[3]);
-  for (RecoveryMode mode :
-       {RecoveryMode::kTolerateTornTail, RecoveryMode::kAbsoluteConsistency}) {
+  for (RecoveryMode mode : {RecoveryMode::kTolerateTornTail, RecoveryMode::kAbsoluteConsistency}) {
     Options options = DurableOptions();
     options.recovery_mode = mode;
     Result<Db> db = Db::Open(options);
@@ -217,6 +216,30 @@ TEST_P(DurabilityTest, FlippedBitBeforeTailIsCorruptionNamingFileAndOffset) {
   db = Db::Open({}).value();
   db = OpenOk(DurableOptions());
   EXPECT_TRUE(Dump(db) == expected);
+}
+
+TEST_P(DurabilityTest, DamageInRecordsNeverSyncedIsATornTailEvenWithIntactRecordsAfter) {
+  // A crash may lose or reorder writes that were never synced, leaving a hole before intact
+  // records. Records carry how much of the segment was synced when they were appended, so
+  // recovery tells such a hole (a tail) from damage to synced bytes (corruption).
+  Options options = DurableOptions();
+  options.sync_mode = SyncMode::kInterval;
+  options.sync_interval_ms = 3600 * 1000;  // no sync until Close
+  std::vector<uint64_t> starts;
+  {
+    Db db = OpenOk(options);
+    for (int i = 0; i < 6; ++i) {
+      starts.push_back(Size(Segment(1)));
+      ASSERT_TRUE(IsOk(db.Put("key" + std::to_string(i), "value" + std::to_string(i))));
+    }
+  }
+  FlipBit(Segment(1), (starts[2] + 12) * 8);
+  Db db = OpenOk(DurableOptions());
+  const RecoveryReport& report = db.recovery_report();
+  EXPECT_TRUE(report.damage.empty()) << report.ToString();
+  EXPECT_EQ(report.torn_tail_offset, starts[2]) << report.ToString();
+  EXPECT_EQ(report.records_replayed, 2u) << report.ToString();
+  EXPECT_TRUE(Dump(db) == (State{{"key0", "value0"}, {"key1", "value1"}}));
 }
 
 TEST_P(DurabilityTest, TornTailIsCorruptionUnderAbsoluteConsistency) {

@@ -1,5 +1,6 @@
 #include "db/durable_support.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace memdb::test {
@@ -59,11 +60,13 @@ class CrashingFile final : public WritableFile {
   CrashingFile(CrashingFileSystem* fs, std::unique_ptr<WritableFile> file)
       : fs_(fs), file_(std::move(file)) {}
   Status Append(std::string_view data) override {
-    if (fs_->Tick("append", path())) return Status::IOError("append " + path() + ": simulated crash");
+    if (fs_->Tick("append", path()))
+      return Status::IOError("append " + path() + ": simulated crash");
     return file_->Append(data);
   }
   Status Sync() override {
-    if (fs_->Tick("sync", path())) return Status::IOError("fdatasync " + path() + ": simulated crash");
+    if (fs_->Tick("sync", path()))
+      return Status::IOError("fdatasync " + path() + ": simulated crash");
     if (fs_->FailSync()) return Status::IOError("fdatasync " + path() + ": Input/output error");
     return file_->Sync();
   }
@@ -83,10 +86,29 @@ bool CrashingFileSystem::Tick(std::string_view operation, std::string_view path)
   if (crashed_.load()) return true;
   if ((crash_at_ != 0 && op >= crash_at_) || (crash_when_ && crash_when_(operation, path))) {
     crashed_.store(true);
+    if (keep_sectors_) PersistRandomUnsyncedSectors();
     sim_->Crash();
     return true;
   }
   return false;
+}
+
+void CrashingFileSystem::PersistRandomUnsyncedSectors() {
+  constexpr uint64_t kSector = 512;
+  for (const std::string& path : sim_->AllFiles()) {
+    Result<SimFileSystem::FileState> state = sim_->InspectFile(path);
+    if (!state.ok() || state->truncated) continue;
+    for (const SimFileSystem::UnsyncedWrite& w : state->unsynced) {
+      for (uint64_t at = w.offset; at < w.offset + w.length;) {
+        const uint64_t end = std::min(w.offset + w.length, (at / kSector + 1) * kSector);
+        if (sector_rng_.Bernoulli(0.5)) {
+          sim_->WriteAt(path, at, std::string_view(state->current).substr(at, end - at))
+              .IgnoreError();
+        }
+        at = end;
+      }
+    }
+  }
 }
 
 bool CrashingFileSystem::FailSync() {

@@ -6,11 +6,11 @@
 
 #include <atomic>
 #include <functional>
-#include <optional>
-#include <string_view>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memdb/db/db.h"
@@ -49,6 +49,13 @@ class CrashingFileSystem final : public FileSystem {
   void CrashAt(uint64_t op) { crash_at_ = op; }
   void CrashWhen(Predicate predicate) { crash_when_ = std::move(predicate); }
   void FailSyncsFrom(uint64_t sync) { fail_syncs_from_ = sync; }
+  // At the crash, each 512-byte sector of every unsynced append survives with probability 1/2
+  // (drawn from `seed`); sectors that do not are zeros or the old content. This makes holes
+  // and reorderings of unsynced writes, not just a lost suffix.
+  void KeepRandomUnsyncedSectors(uint64_t seed) {
+    keep_sectors_ = true;
+    sector_rng_ = Random(seed);
+  }
   uint64_t operations() const { return ops_.load(); }
   bool crashed() const { return crashed_.load(); }
   SimFileSystem& sim() { return *sim_; }
@@ -86,6 +93,9 @@ class CrashingFileSystem final : public FileSystem {
   uint64_t crash_at_ = 0;
   uint64_t fail_syncs_from_ = 0;
   Predicate crash_when_;
+  bool keep_sectors_ = false;
+  Random sector_rng_{0};
+  void PersistRandomUnsyncedSectors();
 };
 
 }  // namespace memdb::test

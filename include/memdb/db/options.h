@@ -67,22 +67,22 @@ struct Options {
 
 // What Db::Open found and did while recovering a database directory.
 struct RecoveryReport {
-  bool existing = false;           // false when Open created a new, empty database
-  std::string checkpoint;          // file name of the checkpoint loaded; empty if none
+  bool existing = false;   // false when Open created a new, empty database
+  std::string checkpoint;  // file name of the checkpoint loaded; empty if none
   uint64_t checkpoint_timestamp = 0;
   uint64_t checkpoint_keys = 0;
   uint64_t segments_replayed = 0;
-  uint64_t records_replayed = 0;   // committed transactions applied from the log
+  uint64_t records_replayed = 0;  // committed transactions applied from the log
   uint64_t log_bytes_replayed = 0;
-  std::string torn_tail_file;      // the segment whose torn tail was discarded, if any
-  uint64_t torn_tail_offset = 0;   // where the discarded bytes began
-  uint64_t torn_tail_bytes = 0;    // bytes discarded
+  std::string torn_tail_file;     // the segment whose torn tail was discarded, if any
+  uint64_t torn_tail_offset = 0;  // where the discarded bytes began
+  uint64_t torn_tail_bytes = 0;   // bytes discarded
   // Damage found and tolerated (an unusable checkpoint, a point-in-time stop), one line each
   // naming the file and offset; empty when everything read was intact.
   std::vector<std::string> damage;
-  uint64_t last_timestamp = 0;     // the newest commit recovered
-  bool wrote_checkpoint = false;   // recovery discarded something and re-based the log
-  uint64_t micros = 0;             // time spent recovering
+  uint64_t last_timestamp = 0;    // the newest commit recovered
+  bool wrote_checkpoint = false;  // recovery discarded something and re-based the log
+  uint64_t micros = 0;            // time spent recovering
 
   // A multi-line human-readable summary.
   std::string ToString() const;
@@ -99,10 +99,10 @@ struct DbStats {
   uint64_t commits = 0;                // successful read-write commits
   uint64_t conflicts = 0;              // commits that aborted with Conflict
   // Durable databases only.
-  uint64_t log_bytes = 0;              // bytes appended to the log since Open
-  uint64_t log_syncs = 0;              // syncs of the log
-  uint64_t commit_groups = 0;          // log appends; commits / commit_groups = group size
-  uint64_t checkpoints = 0;            // checkpoints written since Open
+  uint64_t log_bytes = 0;      // bytes appended to the log since Open
+  uint64_t log_syncs = 0;      // syncs of the log
+  uint64_t commit_groups = 0;  // log appends; commits / commit_groups = group size
+  uint64_t checkpoints = 0;    // checkpoints written since Open
 };
 
 }  // namespace memdb
