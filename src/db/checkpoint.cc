@@ -33,13 +33,15 @@ bool ParseCheckpointFileName(std::string_view name, uint64_t* timestamp) {
 }
 
 Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorState* state,
-                       uint64_t timestamp, uint64_t replay_from) {
+                       uint64_t timestamp, uint64_t replay_from, const Options& options) {
+  PointObserver* points = fs.point_observer();
   const std::string name = CheckpointFileName(timestamp);
   const std::string tmp_path = JoinPath(dir, name + std::string(kTmpSuffix));
   auto fail = [&](const Status& s) {
     fs.RemoveFile(tmp_path).IgnoreError();
     return s.Annotate("checkpoint " + name + " not written");
   };
+  if (Status s = PassPoint(points, "checkpoint.write.before"); !s.ok()) return fail(s);
   auto file = fs.NewWritableFile(tmp_path);
   if (!file.ok()) return fail(file.status());
   snapshot::CheckpointWriter writer(file->get(), timestamp, replay_from);
@@ -47,11 +49,15 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
   for (; s.ok() && state->Valid(); state->Next()) s = writer.Add(state->key(), state->value());
   if (s.ok()) s = state->status();
   if (s.ok()) s = writer.Finish();
+  if (s.ok()) s = PassPoint(points, "checkpoint.sync.before");
   if (s.ok()) s = (*file)->Sync();
   const Status closed = (*file)->Close();
   if (s.ok()) s = closed;
+  if (s.ok()) s = PassPoint(points, "checkpoint.rename.before");
   if (s.ok()) s = fs.Rename(tmp_path, JoinPath(dir, name));
   if (!s.ok()) return fail(s);
+  if (s = PassPoint(points, "checkpoint.dirsync.before"); !s.ok()) return fail(s);
+  if (options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync)) return Status::OK();
   s = fs.SyncDir(dir);
   // The rename may or may not survive a crash now; either way recovery finds a consistent
   // state (this checkpoint, or the previous one and the log, which is not yet removed).
@@ -60,7 +66,10 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
 }
 
 void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timestamp,
-                         uint64_t replay_from) {
+                         uint64_t replay_from, const Options& options) {
+  // The deliberate bug truncates obsolete segments in place (a data operation, durable once
+  // synced) instead of removing them, so it does not depend on the directory sync it skipped.
+  const bool truncate_log = options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync);
   auto names = fs.ListDir(dir);
   if (!names.ok()) return;
   for (const std::string& name : *names) {
@@ -68,7 +77,14 @@ void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timest
     const bool obsolete = (wal::ParseSegmentFileName(name, &number) && number < replay_from) ||
                           (ParseCheckpointFileName(name, &number) && number < timestamp) ||
                           (name.starts_with(kPrefix) && name.ends_with(kTmpSuffix));
-    if (obsolete) fs.RemoveFile(JoinPath(dir, name)).IgnoreError();
+    if (!obsolete) continue;
+    if (truncate_log && wal::ParseSegmentFileName(name, &number)) {
+      if (auto file = fs.NewWritableFile(JoinPath(dir, name)); file.ok()) {
+        (*file)->Sync().IgnoreError();
+      }
+      continue;
+    }
+    fs.RemoveFile(JoinPath(dir, name)).IgnoreError();
   }
 }
 

@@ -71,4 +71,22 @@ Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
   return Status::OK();
 }
 
+void DecodeCommitRecordPrefixForTesting(std::string_view payload,
+                                        std::vector<mvcc::WriteBuffer::Entry>* writes) {
+  writes->clear();
+  uint64_t synced = 0;
+  uint32_t count = 0;
+  if (payload.size() < 8) return;
+  payload.remove_prefix(8);
+  if (!GetVarint64(&payload, &synced) || !GetVarint32(&payload, &count)) return;
+  for (uint32_t i = 0; i < count && !payload.empty(); ++i) {
+    mvcc::WriteBuffer::Entry entry;
+    entry.tombstone = payload.front() == static_cast<char>(kDelete);
+    payload.remove_prefix(1);
+    if (!GetLengthPrefixed(&payload, &entry.key)) return;
+    if (!entry.tombstone && !GetLengthPrefixed(&payload, &entry.value)) return;
+    writes->push_back(entry);
+  }
+}
+
 }  // namespace memdb::db

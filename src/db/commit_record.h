@@ -34,6 +34,11 @@ void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffe
 Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
                           std::vector<mvcc::WriteBuffer::Entry>* writes);
 
+// Testing only (InjectedBug::kReplayPartialTransaction): the writes that parse completely from
+// the start of a cut-off payload.
+void DecodeCommitRecordPrefixForTesting(std::string_view payload,
+                                        std::vector<mvcc::WriteBuffer::Entry>* writes);
+
 }  // namespace memdb::db
 
 #endif  // MEMDB_SRC_DB_COMMIT_RECORD_H_

@@ -55,7 +55,7 @@ Result<Db> Db::OpenDurable(const Options& options) {
 
   RecoveryReport report;
   db::RecoveredState recovered;
-  if (Status s = db::Recover(*fs, dir, options.recovery_mode, &recovered, &report); !s.ok()) {
+  if (Status s = db::Recover(*fs, options, &recovered, &report); !s.ok()) {
     return s;
   }
   mvcc::Engine* engine = recovered.engine.get();

@@ -16,6 +16,7 @@ DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, con
       options_(options),
       dir_(options.path),
       clock_(SteadyClock()),
+      points_(fs_->point_observer()),
       lock_(std::move(lock)),
       next_segment_(next_segment),
       checkpoint_monitor_(seam->NewMonitor()) {}
@@ -45,6 +46,7 @@ Status DurableLog::WriteStatus() const {
 }
 
 Status DurableLog::OpenSegment() {
+  if (Status s = Point("wal.segment.create.before"); !s.ok()) return s;
   const uint64_t number = next_segment_++;
   segment_name_ = wal::SegmentFileName(number);
   auto file = fs_->NewWritableFile(JoinPath(dir_, segment_name_));
@@ -53,13 +55,22 @@ Status DurableLog::OpenSegment() {
   writer_ = std::make_unique<wal::LogWriter>(file_.get(), 0);
   synced_size_ = 0;
   // The segment's directory entry must be durable before any record in it can be.
+  if (Status s = Point("wal.segment.dirsync.before"); !s.ok()) return s;
   if (Status s = fs_->SyncDir(dir_); !s.ok()) return Fail(s);
   return Status::OK();
 }
 
 Status DurableLog::SyncSegment() {
+  if (Status s = Point("wal.sync.before"); !s.ok()) return s;
   syncs_.fetch_add(1, std::memory_order_relaxed);
-  if (Status s = writer_->Sync(); !s.ok()) return Fail(s.Annotate("sync of " + segment_name_));
+  if (Status s = writer_->Sync(); !s.ok()) {
+    // Never retried (docs/durability.md) -- except by the deliberate bug the explorer must find:
+    // after fsyncgate the retry "succeeds" although the dirty data was dropped.
+    if (!options_.HasInjectedBug(InjectedBug::kRetryFailedSync) || !file_->Sync().ok()) {
+      return Fail(s.Annotate("sync of " + segment_name_));
+    }
+  }
+  if (Status s = Point("wal.sync.after"); !s.ok()) return s;
   unsynced_ = false;
   synced_size_ = writer_->size();
   last_sync_micros_ = clock_->NowMicros();
@@ -93,13 +104,21 @@ Status DurableLog::Persist(std::span<const mvcc::PendingCommit> group) {
     writer_->AddRecord(record_);
   }
   const uint64_t bytes = writer_->pending_bytes();
+  if (Status s = Point("wal.append.before"); !s.ok()) return s;
   if (Status s = writer_->Flush(); !s.ok()) return Fail(s.Annotate("append to " + segment_name_));
   unsynced_ = true;
   log_bytes_.fetch_add(bytes, std::memory_order_relaxed);
   bytes_since_checkpoint_.fetch_add(bytes, std::memory_order_relaxed);
   groups_.fetch_add(1, std::memory_order_relaxed);
+  if (Status s = Point("wal.append.after"); !s.ok()) return s;
+  if (Status s = SyncPerMode(); !s.ok()) return s;
+  return Point("commit.publish.before");
+}
+
+Status DurableLog::SyncPerMode() {
   switch (options_.sync_mode) {
     case SyncMode::kAlways:
+      if (options_.HasInjectedBug(InjectedBug::kAckBeforeSync)) return Status::OK();
       return SyncSegment();
     case SyncMode::kInterval:
       if (clock_->NowMicros() - last_sync_micros_ >= uint64_t{options_.sync_interval_ms} * 1000) {
@@ -179,10 +198,11 @@ Status DurableLog::CheckpointImpl() {
     replay_from = Roll();
   });
   if (!replay_from.ok()) return replay_from.status();
-  Status s = WriteCheckpoint(*fs_, dir_, state.get(), timestamp, *replay_from);
+  Status s = WriteCheckpoint(*fs_, dir_, state.get(), timestamp, *replay_from, options_);
   state.reset();  // release the snapshot before cleaning up
   if (!s.ok()) return s;
-  RemoveObsoleteFiles(*fs_, dir_, timestamp, *replay_from);
+  if (s = PassPoint(points_, "checkpoint.cleanup.before"); !s.ok()) return s;
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, *replay_from, options_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();
 }
@@ -191,11 +211,13 @@ Status DurableLog::CheckpointBeforeStart(const std::vector<std::string>& set_asi
   std::shared_ptr<mvcc::Engine> engine(std::shared_ptr<mvcc::Engine>(), engine_);
   mvcc::IteratorState state(engine, ScanRange::All());
   const uint64_t timestamp = engine_->LatestTimestamp();
-  if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_); !s.ok()) return s;
+  if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_, options_); !s.ok()) {
+    return s;
+  }
   for (const std::string& name : set_aside) {
     fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).IgnoreError();
   }
-  RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_);
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_, options_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();
 }

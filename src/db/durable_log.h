@@ -27,6 +27,7 @@
 
 #include "memdb/db/options.h"
 #include "memdb/io/file_system.h"
+#include "memdb/util/points.h"
 #include "memdb/util/status.h"
 #include "mvcc/commit_log.h"
 #include "mvcc/engine.h"
@@ -75,8 +76,15 @@ class DurableLog final : public mvcc::CommitLog {
   Result<uint64_t> Roll();
   Status OpenSegment();
   Status SyncSegment();
+  // Syncs as options_.sync_mode asks after an append.
+  Status SyncPerMode();
   // Records `error` as the sticky error (the first one wins) and returns it.
   Status Fail(const Status& error);
+  // Passes the named point (docs/fault-model.md); an injected failure becomes the sticky error.
+  Status Point(std::string_view name) {
+    if (Status s = PassPoint(points_, name); !s.ok()) return Fail(s);
+    return Status::OK();
+  }
   // Waits for a running checkpoint (unless !wait: then false when one is running) and marks
   // one as running; false after Shutdown.
   bool BeginCheckpoint(bool wait);
@@ -88,6 +96,7 @@ class DurableLog final : public mvcc::CommitLog {
   const Options options_;
   const std::string dir_;
   Clock* const clock_;
+  PointObserver* const points_;  // the storage's observer, or null
   std::unique_ptr<FileLock> lock_;
 
   // Owned by the commit leader (or a between-commits section).

@@ -98,17 +98,26 @@ bool SyncedPast(wal::LogReader& reader, uint64_t cut) {
 // *last + 1. Damage in the last segment is a torn tail (discarded) when it lies in bytes never
 // synced (kTolerateTornTail and kPointInTime); anything else is reported in `replay`.
 Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& name,
-                     bool last_segment, RecoveryMode mode, mvcc::Engine* engine, uint64_t* last,
-                     SegmentReplay* replay) {
+                     bool last_segment, const Options& options, mvcc::Engine* engine,
+                     uint64_t* last, SegmentReplay* replay) {
+  const RecoveryMode mode = options.recovery_mode;
   const std::string path = JoinPath(dir, name);
   auto size = fs.FileSize(path);
   if (!size.ok()) return size.status();
   auto file = fs.NewSequentialFile(path);
   if (!file.ok()) return file.status();
   wal::LogReader reader(file->get(), *size);
-  const bool tolerate_tail = last_segment && mode != RecoveryMode::kAbsoluteConsistency;
   std::string record;
   std::vector<mvcc::WriteBuffer::Entry> writes;
+  reader.SetVerifyChecksumsForTesting(
+      !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums));
+  // The deliberate bug: apply what parses of a record cut off by the damage.
+  auto apply_partial = [&] {
+    if (!options.HasInjectedBug(InjectedBug::kReplayPartialTransaction)) return;
+    DecodeCommitRecordPrefixForTesting(reader.partial_record(), &writes);
+    if (!writes.empty()) engine->Restore(*last + 1, writes);
+  };
+  const bool tolerate_tail = last_segment && mode != RecoveryMode::kAbsoluteConsistency;
   for (;;) {
     const wal::LogReader::Outcome outcome = reader.ReadRecord(&record);
     if (!reader.status().ok()) return reader.status().Annotate("recovery reading " + path);
@@ -139,6 +148,7 @@ Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& 
       case wal::LogReader::Outcome::kEnd:
         return Status::OK();
       case wal::LogReader::Outcome::kTornTail:
+        apply_partial();
         if (tolerate_tail) {
           replay->torn_bytes = reader.torn_bytes();
           return Status::OK();
@@ -148,6 +158,7 @@ Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& 
         replay->damage_offset = reader.damage_offset();
         return Status::OK();
       case wal::LogReader::Outcome::kCorruption: {
+        apply_partial();
         replay->damage = reader.damage();
         replay->damage_offset = reader.damage_offset();
         const uint64_t cut = reader.valid_end();
@@ -166,8 +177,10 @@ Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& 
 
 }  // namespace
 
-Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, RecoveredState* out,
+Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
                RecoveryReport* report) {
+  const std::string& dir = options.path;
+  const RecoveryMode mode = options.recovery_mode;
   const auto started = std::chrono::steady_clock::now();
   auto names = fs.ListDir(dir);
   if (!names.ok()) return names.status();
@@ -213,7 +226,7 @@ Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, Recove
     const bool last_segment = i + 1 == segments.size();
     SegmentReplay replay;
     if (Status s =
-            ReplaySegment(fs, dir, name, last_segment, mode, out->engine.get(), &last, &replay);
+            ReplaySegment(fs, dir, name, last_segment, options, out->engine.get(), &last, &replay);
         !s.ok()) {
       return s;
     }

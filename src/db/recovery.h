@@ -25,10 +25,10 @@ struct RecoveredState {
   std::vector<std::string> set_aside;
 };
 
-// Reads `dir` without changing it. Corruption names the file, the offset and what was wrong;
-// NotSupported for files written by a newer memdb; IOError for failed reads.
-Status Recover(FileSystem& fs, const std::string& dir, RecoveryMode mode, RecoveredState* out,
-               RecoveryReport* report);
+// Reads options.path without changing it, under options.recovery_mode. Corruption names the
+// file, the offset and what was wrong; NotSupported for files written by a newer memdb; IOError
+// for failed reads.
+Status Recover(FileSystem& fs, const Options& options, RecoveredState* out, RecoveryReport* report);
 
 }  // namespace memdb::db
 

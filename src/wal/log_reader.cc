@@ -105,7 +105,7 @@ LogReader::Next LogReader::NextFragment(Fragment* fragment) {
     return Next::kDamage;
   }
   const uint32_t crc = crc32c::Extend(type_crc_[type], header + kHeaderSize, length);
-  if (crc32c::Unmask(masked_crc) != crc) {
+  if (crc32c::Unmask(masked_crc) != crc && verify_checksums_) {
     damage_ = "checksum mismatch in the record " + At(offset) + " (type " + TypeName(type) +
               ", length " + std::to_string(length) + ")";
     return Next::kDamage;
@@ -178,6 +178,7 @@ LogReader::Outcome LogReader::ReadRecord(std::string* record) {
         return ReadFailed();
 
       case Next::kEndOfFile:
+        if (in_record) partial_ = *record;
         record->clear();
         if (in_record) {
           damage_ = "the file ends inside the record " + At(record_start) + " after " +
@@ -194,6 +195,7 @@ LogReader::Outcome LogReader::ReadRecord(std::string* record) {
         return Damaged(valid_end_, file_end_);
 
       case Next::kDamage: {
+        if (in_record) partial_ = *record;
         record->clear();
         const uint64_t at = block_start_ + pos_;
         if (in_record) damage_ += ", inside the record " + At(record_start);

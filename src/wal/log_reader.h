@@ -74,8 +74,18 @@ class LogReader {
   uint64_t torn_bytes() const { return torn_bytes_; }
   // I/O errors from the file (OK otherwise, damage included).
   Status status() const { return status_; }
+  // For kTornTail / kCorruption inside a fragmented record: the payload of its fragments read
+  // before the damage (diagnostics; never a record to apply).
+  const std::string& partial_record() const { return partial_; }
+
+  // Testing only (the crash explorer's self-test, InjectedBug::kReplayIgnoresChecksums): accept
+  // fragments whose checksum does not match.
+  void SetVerifyChecksumsForTesting(bool verify) { verify_checksums_ = verify; }
 
  private:
+  std::string partial_;
+  bool verify_checksums_ = true;
+
   struct Fragment {
     uint64_t offset;  // of the header
     uint8_t type;

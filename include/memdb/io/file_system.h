@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memdb/util/points.h"
 #include "memdb/util/result.h"
 #include "memdb/util/status.h"
 
@@ -96,6 +97,10 @@ class FileSystem {
   // Takes an exclusive lock on `path` (created when missing). Busy when already locked, by
   // this process or another.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+
+  // The observer of the engine's named points for databases on this storage (fault injection
+  // attaches one; see memdb/util/points.h). Null by default.
+  virtual PointObserver* point_observer() { return nullptr; }
 };
 
 // The real file system (POSIX calls). Shared and stateless; never null.
