@@ -2,7 +2,8 @@
 // one invariant that makes Sync cheap: for an inode not truncated since its last Sync, `current`
 // equals `durable` with the unsynced writes' ranges copied from `current`, and is at least as
 // long. So Sync copies just those ranges instead of the whole file (a log synced after every
-// record would otherwise cost quadratic time).
+// record would otherwise cost quadratic time). SetDurableContents breaks the invariant on
+// purpose and says so in `durable_replaced`, which makes the next Sync copy the whole file.
 #include "memdb/io/sim_file_system.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct Inode {
   std::string durable;
   bool truncated = false;
   std::vector<SimFileSystem::UnsyncedWrite> unsynced;
+  // SetDurableContents replaced `durable` since the last Sync or Crash: the invariant above
+  // may not hold, so Sync copies all of `current`.
+  bool durable_replaced = false;
 };
 
 struct Dir {
@@ -141,7 +146,7 @@ class SimWritableFile final : public WritableFile {
     std::lock_guard<std::mutex> lock(disk_->mu);
     if (Status s = Check("sync"); !s.ok()) return s;
     Inode& f = *inode_;
-    if (f.truncated || f.durable.size() > f.current.size()) {
+    if (f.truncated || f.durable_replaced || f.durable.size() > f.current.size()) {
       f.durable = f.current;
     } else {
       f.durable.resize(f.current.size());
@@ -152,6 +157,7 @@ class SimWritableFile final : public WritableFile {
       }
     }
     f.truncated = false;
+    f.durable_replaced = false;
     f.unsynced.clear();
     ++disk_->stats.syncs;
     return Status::OK();
@@ -252,6 +258,8 @@ SimFileSystem::SimFileSystem() : disk_(std::make_shared<Disk>()) {
   disk_->dirs["."];
   disk_->dirs["/"];
 }
+
+SimFileSystem::SimFileSystem(std::shared_ptr<Disk> disk) : disk_(std::move(disk)) {}
 
 SimFileSystem::~SimFileSystem() = default;
 
@@ -413,11 +421,98 @@ void SimFileSystem::Crash() {
     for (auto& [name, inode] : dir.visible) {
       inode->current = inode->durable;
       inode->truncated = false;
+      inode->durable_replaced = false;
       inode->unsynced.clear();
     }
   }
   disk_->locks.clear();
   ++disk_->epoch;
+}
+
+std::shared_ptr<SimFileSystem> SimFileSystem::Clone() const {
+  auto copy = std::make_shared<Disk>();
+  {
+    std::lock_guard<std::mutex> lock(disk_->mu);
+    // Each original inode maps to one copy, so entries sharing an inode share its copy.
+    std::unordered_map<const Inode*, std::shared_ptr<Inode>> copies;
+    auto copy_of = [&copies](const std::shared_ptr<Inode>& inode) -> const std::shared_ptr<Inode>& {
+      std::shared_ptr<Inode>& slot = copies[inode.get()];
+      if (slot == nullptr) slot = std::make_shared<Inode>(*inode);
+      return slot;
+    };
+    for (const auto& [path, dir] : disk_->dirs) {
+      Dir& out = copy->dirs.emplace_hint(copy->dirs.end(), path, Dir{})->second;
+      for (const auto& [name, inode] : dir.visible) {
+        out.visible.emplace_hint(out.visible.end(), name, copy_of(inode));
+      }
+      for (const auto& [name, inode] : dir.durable) {
+        out.durable.emplace_hint(out.durable.end(), name, copy_of(inode));
+      }
+    }
+    copy->stats = disk_->stats;
+  }
+  return std::shared_ptr<SimFileSystem>(new SimFileSystem(std::move(copy)));
+}
+
+Status SimFileSystem::SetDurableContents(const std::string& path, std::string bytes) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "set durable contents of", path);
+  if (!inode.ok()) return inode.status();
+  (*inode)->durable = std::move(bytes);
+  (*inode)->durable_replaced = true;
+  return Status::OK();
+}
+
+std::vector<SimFileSystem::PendingDirEntry> SimFileSystem::PendingDirEntries() const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  std::vector<PendingDirEntry> pending;
+  for (const auto& [path, dir] : disk_->dirs) {
+    // Both maps are sorted by name: walk them together.
+    auto v = dir.visible.begin();
+    auto d = dir.durable.begin();
+    while (v != dir.visible.end() || d != dir.durable.end()) {
+      if (d == dir.durable.end() || (v != dir.visible.end() && v->first < d->first)) {
+        pending.push_back({path, v->first, true, false, false});
+        ++v;
+      } else if (v == dir.visible.end() || d->first < v->first) {
+        pending.push_back({path, d->first, false, true, false});
+        ++d;
+      } else {
+        if (v->second != d->second) pending.push_back({path, v->first, true, true, false});
+        ++v;
+        ++d;
+      }
+    }
+  }
+  return pending;
+}
+
+Status SimFileSystem::MakeEntryDurable(const std::string& dir, const std::string& name) {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string what = "make entry " + name + " of " + dir + " durable";
+  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
+    return Status::InvalidArgument(what + ": not a single path component");
+  }
+  const std::string norm = Normalize(dir);
+  Dir* d = FindDir(*disk_, norm);
+  if (d == nullptr) {
+    if (FindFile(*disk_, norm) != nullptr) return Status::IOError(what + ": not a directory");
+    return Status::NotFound(what + ": directory does not exist");
+  }
+  auto it = d->visible.find(name);
+  if (it == d->visible.end()) {
+    d->durable.erase(name);
+  } else {
+    d->durable[name] = it->second;
+  }
+  return Status::OK();
+}
+
+bool SimFileSystem::IsDurableName(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  const std::string norm = Normalize(path);
+  const Dir* dir = FindDir(*disk_, DirName(norm));
+  return dir != nullptr && dir->durable.count(BaseName(norm)) != 0;
 }
 
 Status SimFileSystem::FlipBit(const std::string& path, uint64_t bit_offset) {

@@ -12,7 +12,9 @@
 //  and, for crash models that keep more than the durable bytes, the record of what happened
 //  since the last Sync: one UnsyncedWrite {offset, length} per Append, oldest first, and whether
 //  NewWritableFile truncated the file. Without a truncation, `current` is `durable` with the
-//  unsynced writes applied in order; after one, it is the empty file with them applied.
+//  unsynced writes applied in order; after one, it is the empty file with them applied. (The
+//  one exception: SetDurableContents replaces `durable` with whatever a crash model computed,
+//  after which this relation need not hold until the next Sync or Crash.)
 //  NewWritableFile on an existing name keeps the inode (O_TRUNC): `current` becomes empty while
 //  `durable` keeps the old content until the next Sync, so a crash before it brings the old
 //  content back.
@@ -24,6 +26,10 @@
 //  themselves are modelled as durable at once: CreateDir's new directories (and "." and "/",
 //  which always exist) survive every crash; only file entries are volatile. Directories are
 //  never removed or renamed (the FileSystem interface has no call for that).
+//  A (directory, name) whose visible entry differs from its durable entry -- absent from one,
+//  or naming a different inode in each -- is pending: PendingDirEntries lists them, and
+//  MakeEntryDurable settles one of them alone, so a crash model can keep some directory
+//  operations and lose others.
 //
 //  Crash(). The machine loses power: every directory's visible entries become its durable
 //  entries; every inode still named somewhere gets current = durable and forgets its unsynced
@@ -31,6 +37,10 @@
 //  opened before the crash turns stale: its calls return IOError("... stale handle: the
 //  simulated machine crashed ..."), and its lock is released, so a reopen after Crash can lock
 //  again. Counters (stats()) survive a crash.
+//
+//  Clone(). A deep copy of the disk (every inode's two contents and unsynced record, every
+//  directory's two entry sets, the counters) that shares nothing with the original: a crash
+//  explorer clones the disk once per crash state it tries, and crashes or writes the clone.
 //
 // Paths are normalised: empty and "." components are dropped ("./db//x/" is "db/x"); ".." is
 // kept as a plain name, not resolved. A path without '/' lives in ".". Files and directories
@@ -80,6 +90,21 @@ class SimFileSystem final : public FileSystem {
     std::vector<UnsyncedWrite> unsynced;  // Appends since the last Sync, oldest first
   };
 
+  // One (directory, name) whose visible entry differs from its durable entry; see the model.
+  //   created, not yet SyncDir'd:          visible && !durable
+  //   removed (or renamed away):           !visible && durable
+  //   renamed over / replaced by another:  visible && durable && !same_inode
+  // `same_inode` says both entries exist and name one inode; as such an entry is not pending,
+  // it is false in every entry PendingDirEntries returns.
+  struct PendingDirEntry {
+    std::string dir;   // normalised directory path ("." for a relative top-level name)
+    std::string name;  // the name within `dir` (one path component)
+    bool visible = false;
+    bool durable = false;
+    bool same_inode = false;
+    friend bool operator==(const PendingDirEntry&, const PendingDirEntry&) = default;
+  };
+
   // Counts of successful calls since construction (not reset by Crash).
   struct Stats {
     uint64_t syncs = 0;           // WritableFile::Sync
@@ -112,6 +137,36 @@ class SimFileSystem final : public FileSystem {
   // The machine loses power; see the model above.
   void Crash();
 
+  // A deep copy of the disk as it is now: every inode's `current` and `durable` bytes, truncated
+  // flag and unsynced writes; every directory's visible and durable entries, with an inode named
+  // by several entries (visible and durable, or two names) still one inode in the copy; and
+  // stats(). Nothing else carries over: the clone has no open handles and no held locks, and
+  // no later call on either disk affects the other. Takes the original's mutex for the copy
+  // only, so it may run while other threads use the original. Cost: one copy of the bytes and
+  // the entry maps, no more (crash explorers call it thousands of times a second).
+  std::shared_ptr<SimFileSystem> Clone() const;
+
+  // For crash models computed outside this class: replaces what a crash keeps of the visible
+  // file `path` -- its inode's `durable` bytes -- with `bytes`. What reads see now (`current`)
+  // and the unsynced-write record are unchanged; the next Sync makes `durable` equal `current`
+  // again, and a Crash before it brings `bytes` back (if the inode's name is durable).
+  // NotFound when `path` is not a visible file.
+  Status SetDurableContents(const std::string& path, std::string bytes);
+
+  // Every pending directory entry (see the model), sorted by `dir`, then by `name`.
+  std::vector<PendingDirEntry> PendingDirEntries() const;
+  // Makes the durable entry for `name` in `dir` equal its visible entry -- present (naming the
+  // same inode) or absent -- as if a SyncDir(dir) had covered that one name; the directory's
+  // other names keep their pending state. Not counted in stats().dir_syncs. OK, doing nothing,
+  // when nothing is pending for the name (including a name in neither set). NotFound when `dir`
+  // does not exist; IOError when it is a file; InvalidArgument when `name` is empty, "." or
+  // contains '/'.
+  Status MakeEntryDurable(const std::string& dir, const std::string& name);
+  // Whether `path`'s name is among its directory's durable entries, i.e. a crash now would keep
+  // a file at `path`. False for a missing directory, and for directories themselves (they are
+  // not entries; see the model).
+  bool IsDurableName(const std::string& path) const;
+
   // Damage "at rest", for corruption tests. Each changes `current` and `durable` alike (where
   // the byte exists in that copy) and leaves the unsynced-write record alone, except that
   // TruncateFile clips it. NotFound when `path` is not a visible file.
@@ -139,6 +194,8 @@ class SimFileSystem final : public FileSystem {
   std::vector<std::string> AllFiles() const;
 
  private:
+  explicit SimFileSystem(std::shared_ptr<sim_internal::Disk> disk);  // for Clone
+
   std::shared_ptr<sim_internal::Disk> disk_;
 };
 

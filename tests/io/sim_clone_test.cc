@@ -1,0 +1,342 @@
+// SimFileSystem's hooks for crash models: Clone, SetDurableContents, the pending directory
+// entries (PendingDirEntries, MakeEntryDurable) and IsDurableName.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "memdb/io/sim_file_system.h"
+#include "test_support.h"
+
+namespace memdb {
+
+// Failure messages show the entry, not its bytes.
+static void PrintTo(const SimFileSystem::PendingDirEntry& e, std::ostream* os) {
+  *os << "{" << e.dir << ", " << e.name << ", visible=" << e.visible << ", durable=" << e.durable
+      << ", same_inode=" << e.same_inode << "}";
+}
+
+namespace {
+
+using ::memdb::test::HasCode;
+using ::memdb::test::IsOk;
+using Code = Status::Code;
+using Pending = SimFileSystem::PendingDirEntry;
+using UnsyncedWrite = SimFileSystem::UnsyncedWrite;
+
+// Appends `data` to `path` (truncating it first when `truncate`), optionally syncing the data.
+void Write(SimFileSystem& fs, const std::string& path, std::string_view data, bool sync,
+           bool truncate = true) {
+  Result<std::unique_ptr<WritableFile>> f =
+      truncate ? fs.NewWritableFile(path) : fs.NewAppendableFile(path);
+  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_TRUE(IsOk((*f)->Append(data)));
+  if (sync) {
+    ASSERT_TRUE(IsOk((*f)->Sync()));
+  }
+  ASSERT_TRUE(IsOk((*f)->Close()));
+}
+
+// The contents of `path`, or "<missing>".
+std::string Read(SimFileSystem& fs, const std::string& path) {
+  std::string contents;
+  Status s = fs.ReadFile(path, &contents);
+  if (s.IsNotFound()) return "<missing>";
+  EXPECT_TRUE(IsOk(s));
+  return contents;
+}
+
+// Everything a test can observe of one disk: each visible file's full state, then each durable
+// name's durable bytes, then the pending entries.
+std::string Describe(SimFileSystem& fs) {
+  std::string out;
+  for (const std::string& path : fs.AllFiles()) {
+    Result<SimFileSystem::FileState> st = fs.InspectFile(path);
+    EXPECT_TRUE(IsOk(st.status()));
+    if (!st.ok()) continue;
+    out += path + ": current=" + st->current + " durable=" + st->durable +
+           " truncated=" + std::to_string(st->truncated) + " unsynced=";
+    for (const UnsyncedWrite& w : st->unsynced) {
+      out += std::to_string(w.offset) + "+" + std::to_string(w.length) + ",";
+    }
+    out += "\n";
+  }
+  for (const Pending& p : fs.PendingDirEntries()) {
+    out += "pending " + p.dir + "/" + p.name + " v=" + std::to_string(p.visible) +
+           " d=" + std::to_string(p.durable) + "\n";
+  }
+  return out;
+}
+
+class SimCloneTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(IsOk(fs_.CreateDir("db"))); }
+
+  // Writes, syncs and dir-syncs `path` in fs_.
+  void WriteDurably(const std::string& path, std::string_view data) {
+    Write(fs_, path, data, /*sync=*/true);
+    ASSERT_TRUE(IsOk(fs_.SyncDir(DirName(path))));
+  }
+
+  SimFileSystem fs_;
+};
+
+TEST_F(SimCloneTest, WritingAndCrashingTheCloneLeavesTheOriginalAlone) {
+  WriteDurably("db/a", "base");
+  Write(fs_, "db/a", "+pending", /*sync=*/false, /*truncate=*/false);
+  const std::string before = Describe(fs_);
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+
+  Write(*clone, "db/a", "+clone", /*sync=*/true, /*truncate=*/false);
+  Write(*clone, "db/b", "new", /*sync=*/true);
+  ASSERT_TRUE(IsOk(clone->SyncDir("db")));
+  ASSERT_TRUE(IsOk(clone->FlipBit("db/a", 0)));
+  clone->Crash();
+
+  EXPECT_EQ(Describe(fs_), before);
+  EXPECT_EQ(Read(fs_, "db/a"), "base+pending");
+  EXPECT_EQ(Read(fs_, "db/b"), "<missing>");
+}
+
+TEST_F(SimCloneTest, WritingAndCrashingTheOriginalLeavesTheCloneAlone) {
+  WriteDurably("db/a", "base");
+  Write(fs_, "db/new", "unsynced", /*sync=*/false);
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+  const std::string before = Describe(*clone);
+
+  Write(fs_, "db/a", "+more", /*sync=*/true, /*truncate=*/false);
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/new")));
+  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  fs_.Crash();
+
+  EXPECT_EQ(Describe(*clone), before);
+  EXPECT_EQ(Read(*clone, "db/a"), "base");
+  EXPECT_EQ(Read(*clone, "db/new"), "unsynced");
+}
+
+TEST_F(SimCloneTest, CrashOnTheCloneKeepsWhatCrashOnTheOriginalKeeps) {
+  WriteDurably("db/log", "head");
+  Write(fs_, "db/log", "+tail", /*sync=*/false, /*truncate=*/false);  // unsynced append
+  WriteDurably("db/trunc", "old content");
+  Write(fs_, "db/trunc", "new", /*sync=*/false);  // unsynced truncation
+  WriteDurably("db/removed", "still durable");
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/removed")));
+  Write(fs_, "db/unnamed", "synced data", /*sync=*/true);     // entry never dir-synced
+  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/log", "he")));  // a crash model's choice
+
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+  EXPECT_EQ(Describe(*clone), Describe(fs_));
+  EXPECT_EQ(clone->InspectFile("db/log")->unsynced, (std::vector<UnsyncedWrite>{{4, 5}}));
+  EXPECT_TRUE(clone->InspectFile("db/trunc")->truncated);
+  EXPECT_EQ(clone->stats().bytes_appended, fs_.stats().bytes_appended);
+  EXPECT_EQ(clone->stats().removes, 1u);
+
+  clone->Crash();
+  fs_.Crash();
+  EXPECT_EQ(Describe(*clone), Describe(fs_));
+  EXPECT_EQ(clone->AllFiles(), (std::vector<std::string>{"db/log", "db/removed", "db/trunc"}));
+  EXPECT_EQ(Read(*clone, "db/log"), "he");
+  EXPECT_EQ(Read(*clone, "db/trunc"), "old content");
+  EXPECT_EQ(Read(*clone, "db/removed"), "still durable");
+}
+
+TEST_F(SimCloneTest, AnInodeWithTwoEntriesStaysOneInodeInTheClone) {
+  WriteDurably("db/a", "data");
+  // Visible entry "b" and durable entry "a" now name the same inode.
+  ASSERT_TRUE(IsOk(fs_.Rename("db/a", "db/b")));
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+
+  // Damage through the visible name shows through the durable one.
+  ASSERT_TRUE(IsOk(clone->WriteAt("db/b", 0, "D")));
+  EXPECT_EQ(clone->DurableContents("db/a").value(), "Data");
+  ASSERT_TRUE(IsOk(clone->SetDurableContents("db/b", "chosen")));
+  EXPECT_EQ(clone->DurableContents("db/a").value(), "chosen");
+  clone->Crash();
+  EXPECT_EQ(Read(*clone, "db/a"), "chosen");
+  // The original's inode is untouched.
+  EXPECT_EQ(fs_.DurableContents("db/a").value(), "data");
+}
+
+TEST_F(SimCloneTest, CloneHasNoLocksOrHandlesOfTheOriginal) {
+  Result<std::unique_ptr<FileLock>> lock = fs_.LockFile("db/LOCK");
+  ASSERT_TRUE(IsOk(lock.status()));
+  Result<std::unique_ptr<WritableFile>> f = fs_.NewWritableFile("db/a");
+  ASSERT_TRUE(IsOk(f.status()));
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+
+  EXPECT_TRUE(IsOk(clone->LockFile("db/LOCK").status()));
+  EXPECT_TRUE(HasCode(fs_.LockFile("db/LOCK").status(), Code::kBusy));
+  // The original's handle writes to the original's inode only.
+  ASSERT_TRUE(IsOk((*f)->Append("x")));
+  EXPECT_EQ(Read(fs_, "db/a"), "x");
+  EXPECT_EQ(Read(*clone, "db/a"), "");
+}
+
+TEST(SimCloneConcurrencyTest, CloneWhileAnotherThreadWrites) {
+  SimFileSystem fs;
+  constexpr int kAppends = 2000;
+  std::thread writer([&fs] {
+    Result<std::unique_ptr<WritableFile>> f = fs.NewWritableFile("log");
+    ASSERT_TRUE(IsOk(f.status()));
+    for (int i = 0; i < kAppends; ++i) {
+      ASSERT_TRUE(IsOk((*f)->Append("abc")));
+      if (i % 5 == 0) {
+        ASSERT_TRUE(IsOk((*f)->Sync()));
+      }
+    }
+  });
+  for (int i = 0; i < 300; ++i) {
+    std::shared_ptr<SimFileSystem> clone = fs.Clone();
+    Result<SimFileSystem::FileState> st = clone->InspectFile("log");
+    if (!st.ok()) continue;  // not created yet
+    ASSERT_EQ(st->current.size() % 3, 0u);
+    ASSERT_EQ(st->current.compare(0, st->durable.size(), st->durable), 0);
+    clone->Crash();  // the entry was never dir-synced
+    ASSERT_FALSE(clone->FileExists("log"));
+  }
+  writer.join();
+  EXPECT_EQ(fs.FileSize("log").value(), 3u * kAppends);
+}
+
+TEST_F(SimCloneTest, SetDurableContentsChangesWhatCrashKeepsButNotReads) {
+  WriteDurably("db/a", "abc");
+  Write(fs_, "db/a", "def", /*sync=*/false, /*truncate=*/false);
+  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/a", "abcd")));
+
+  EXPECT_EQ(Read(fs_, "db/a"), "abcdef");
+  Result<SimFileSystem::FileState> st = fs_.InspectFile("db/a");
+  ASSERT_TRUE(IsOk(st.status()));
+  EXPECT_EQ(st->durable, "abcd");
+  EXPECT_EQ(st->unsynced, (std::vector<UnsyncedWrite>{{3, 3}}));
+  EXPECT_EQ(fs_.DurableContents("db/a").value(), "abcd");
+  fs_.Crash();
+  EXPECT_EQ(Read(fs_, "db/a"), "abcd");
+}
+
+TEST_F(SimCloneTest, SyncAfterSetDurableContentsMakesDurableEqualCurrent) {
+  WriteDurably("db/a", "abc");
+  Result<std::unique_ptr<WritableFile>> f = fs_.NewAppendableFile("db/a");
+  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_TRUE(IsOk((*f)->Append("de")));
+  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/a", "XYZW")));
+  ASSERT_TRUE(IsOk((*f)->Sync()));
+  EXPECT_EQ(fs_.DurableContents("db/a").value(), "abcde");
+  fs_.Crash();
+  EXPECT_EQ(Read(fs_, "db/a"), "abcde");
+}
+
+TEST_F(SimCloneTest, SetDurableContentsOfAMissingFileIsNotFound) {
+  EXPECT_TRUE(HasCode(fs_.SetDurableContents("db/none", "x"), Code::kNotFound));
+  WriteDurably("db/gone", "x");
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/gone")));  // durable but not visible
+  EXPECT_TRUE(HasCode(fs_.SetDurableContents("db/gone", "y"), Code::kNotFound));
+  EXPECT_EQ(fs_.DurableContents("db/gone").value(), "x");
+}
+
+TEST_F(SimCloneTest, PendingDirEntriesListsCreateRemoveAndRenameOver) {
+  WriteDurably("db/keep", "k");
+  WriteDurably("db/gone", "g");
+  WriteDurably("db/old", "old");
+  WriteDurably("db/new", "new");
+  EXPECT_EQ(fs_.PendingDirEntries(), std::vector<Pending>{});
+
+  Write(fs_, "db/fresh", "f", /*sync=*/true);
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/gone")));
+  ASSERT_TRUE(IsOk(fs_.Rename("db/new", "db/old")));
+  Write(fs_, "top", "t", /*sync=*/false);
+  Write(fs_, "db/keep", "rewritten", /*sync=*/false);  // same inode: not a directory change
+
+  EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{
+                                         {".", "top", true, false, false},
+                                         {"db", "fresh", true, false, false},
+                                         {"db", "gone", false, true, false},
+                                         {"db", "new", false, true, false},
+                                         {"db", "old", true, true, false},
+                                     }));
+  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{".", "top", true, false, false}}));
+}
+
+TEST_F(SimCloneTest, PendingRemoveThenRecreateIsADifferentInode) {
+  WriteDurably("db/a", "v1");
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
+  Write(fs_, "db/a", "v2", /*sync=*/true);
+  EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{"db", "a", true, true, false}}));
+}
+
+TEST_F(SimCloneTest, MakeEntryDurableOfOneOfTwoCreatesKeepsOnlyThatOneAcrossCrash) {
+  Write(fs_, "db/a", "A", /*sync=*/true);
+  Write(fs_, "db/b", "B", /*sync=*/true);
+  const uint64_t dir_syncs = fs_.stats().dir_syncs;
+
+  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "a")));
+  EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{"db", "b", true, false, false}}));
+  EXPECT_TRUE(fs_.IsDurableName("db/a"));
+  EXPECT_FALSE(fs_.IsDurableName("db/b"));
+  EXPECT_EQ(fs_.stats().dir_syncs, dir_syncs);
+  fs_.Crash();
+  EXPECT_EQ(Read(fs_, "db/a"), "A");
+  EXPECT_EQ(Read(fs_, "db/b"), "<missing>");
+}
+
+TEST_F(SimCloneTest, RenameOverKeptByMakeEntryDurableSurvivesWithTheNewContent) {
+  WriteDurably("db/CURRENT", "old");
+  Write(fs_, "db/CURRENT.tmp", "new", /*sync=*/true);
+  ASSERT_TRUE(IsOk(fs_.Rename("db/CURRENT.tmp", "db/CURRENT")));
+  std::shared_ptr<SimFileSystem> lost = fs_.Clone();
+
+  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "CURRENT")));
+  EXPECT_EQ(fs_.PendingDirEntries(), std::vector<Pending>{});  // the tmp name was never durable
+  fs_.Crash();
+  EXPECT_EQ(Read(fs_, "db/CURRENT"), "new");
+  EXPECT_EQ(fs_.AllFiles(), std::vector<std::string>{"db/CURRENT"});
+
+  lost->Crash();  // the same disk without the entry kept
+  EXPECT_EQ(Read(*lost, "db/CURRENT"), "old");
+}
+
+TEST_F(SimCloneTest, MakeEntryDurableOfARemoveKeepsTheRemoval) {
+  WriteDurably("db/a", "a");
+  WriteDurably("db/b", "b");
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/b")));
+  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "a")));
+  EXPECT_FALSE(fs_.IsDurableName("db/a"));
+  fs_.Crash();
+  EXPECT_EQ(Read(fs_, "db/a"), "<missing>");
+  EXPECT_EQ(Read(fs_, "db/b"), "b");
+}
+
+TEST_F(SimCloneTest, MakeEntryDurableErrorsAndNoOps) {
+  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("nodir", "a"), Code::kNotFound, "does not exist"));
+  WriteDurably("db/file", "x");
+  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db/file", "a"), Code::kIOError, "not a directory"));
+  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db", "x/y"), Code::kInvalidArgument));
+  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db", ""), Code::kInvalidArgument));
+  // Nothing pending: no change.
+  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("db", "file")));
+  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("db", "absent")));
+  EXPECT_TRUE(fs_.IsDurableName("db/file"));
+  EXPECT_FALSE(fs_.IsDurableName("db/absent"));
+  // The directory path is normalised.
+  Write(fs_, "db/n", "n", /*sync=*/true);
+  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("./db/", "n")));
+  EXPECT_TRUE(fs_.IsDurableName("db/n"));
+}
+
+TEST_F(SimCloneTest, IsDurableNameFollowsDirectorySyncs) {
+  Write(fs_, "db/a", "a", /*sync=*/true);
+  EXPECT_FALSE(fs_.IsDurableName("db/a"));
+  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  EXPECT_TRUE(fs_.IsDurableName("./db//a"));
+  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
+  EXPECT_TRUE(fs_.IsDurableName("db/a"));  // the removal is not durable yet
+  EXPECT_FALSE(fs_.IsDurableName("db"));   // directories are not entries
+  EXPECT_FALSE(fs_.IsDurableName("nodir/a"));
+}
+
+}  // namespace
+}  // namespace memdb
