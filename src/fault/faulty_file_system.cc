@@ -1,0 +1,290 @@
+#include "memdb/fault/faulty_file_system.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace memdb {
+namespace {
+
+Status Injected(const FaultyFileSystem::Decision& d) { return Status::IOError(d.error); }
+
+class FaultyWritableFile final : public WritableFile {
+ public:
+  FaultyWritableFile(FaultyFileSystem* fs, std::unique_ptr<WritableFile> file)
+      : fs_(fs), file_(std::move(file)) {}
+
+  Status Append(std::string_view data) override {
+    const FaultyFileSystem::Decision d = fs_->Check(StorageOp::kAppend, path());
+    if (!d.fail) return file_->Append(data);
+    if (d.action == FaultAction::kShortWrite) {
+      file_->Append(data.substr(0, data.size() / 2)).IgnoreError();
+    }
+    return Injected(d);
+  }
+  Status Sync() override {
+    const FaultyFileSystem::Decision d = fs_->Check(StorageOp::kSync, path());
+    if (d.fail) {
+      if (d.action == FaultAction::kFsyncgate) fs_->DropDirtyData(path());
+      return Injected(d);
+    }
+    Status s = file_->Sync();
+    if (s.ok()) fs_->AfterSuccessfulSync(path());
+    return s;
+  }
+  Status Close() override { return file_->Close(); }
+  uint64_t Size() const override { return file_->Size(); }
+  const std::string& path() const override { return file_->path(); }
+
+ private:
+  FaultyFileSystem* fs_;
+  std::unique_ptr<WritableFile> file_;
+};
+
+class FaultySequentialFile final : public SequentialFile {
+ public:
+  FaultySequentialFile(FaultyFileSystem* fs, std::unique_ptr<SequentialFile> file)
+      : fs_(fs), file_(std::move(file)) {}
+  Status Read(size_t n, std::string* out) override {
+    if (const auto d = fs_->Check(StorageOp::kRead, path()); d.fail) return Injected(d);
+    return file_->Read(n, out);
+  }
+  Status Skip(uint64_t n) override { return file_->Skip(n); }
+  const std::string& path() const override { return file_->path(); }
+
+ private:
+  FaultyFileSystem* fs_;
+  std::unique_ptr<SequentialFile> file_;
+};
+
+std::string ErrnoText(FaultAction action) {
+  switch (action) {
+    case FaultAction::kNoSpace:
+    case FaultAction::kShortWrite:
+      return "No space left on device";
+    default:
+      return "Input/output error";
+  }
+}
+
+}  // namespace
+
+FaultyFileSystem::FaultyFileSystem(std::shared_ptr<SimFileSystem> disk)
+    : disk_(disk != nullptr ? std::move(disk) : std::make_shared<SimFileSystem>()) {}
+
+FaultyFileSystem::~FaultyFileSystem() = default;
+
+void FaultyFileSystem::SetPlan(FaultPlan plan) {
+  std::lock_guard<std::mutex> lock(mu_);
+  plan_ = std::move(plan);
+  matches_.assign(plan_.rules().size(), 0);
+  rng_ = Random(plan_.seed());
+  operations_ = 0;
+}
+
+bool FaultyFileSystem::crashed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return crashed_;
+}
+
+std::vector<std::string> FaultyFileSystem::injected() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return injected_;
+}
+
+uint64_t FaultyFileSystem::operations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return operations_;
+}
+
+void FaultyFileSystem::SetOperationObserver(OperationObserver observer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  observer_ = std::move(observer);
+}
+
+void FaultyFileSystem::Restart(const CrashModel& model) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    crashed_ = false;
+    crash_reason_.clear();
+    plan_ = FaultPlan();
+    matches_.clear();
+    dropped_.clear();
+  }
+  CrashWithModel(*disk_, model);
+}
+
+FaultyFileSystem::Decision FaultyFileSystem::Check(StorageOp op, std::string_view path) {
+  OperationObserver observer;
+  uint64_t index = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (crashed_) {
+      return {true, FaultAction::kCrash,
+              std::string(StorageOpName(op)) + " " + std::string(path) +
+                  ": the simulated machine is down (" + crash_reason_ + ")"};
+    }
+    index = ++operations_;
+    observer = observer_;
+  }
+  if (observer) observer(index, op, path);
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::vector<FaultRule>& rules = plan_.rules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const FaultRule& rule = rules[i];
+    if (!rule.point.empty() || rule.op != op) continue;
+    if (!rule.file.empty() && path.find(rule.file) == std::string_view::npos) continue;
+    ++matches_[i];
+    const bool fire = rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability);
+    if (!fire) continue;
+    const std::string what =
+        rule.ToString() + " (operation " + std::to_string(index) + ", " + std::string(path) + ")";
+    injected_.push_back(what);
+    if (rule.action == FaultAction::kCrash) {
+      crashed_ = true;
+      crash_reason_ = "crashed at " + what;
+      return {true, FaultAction::kCrash,
+              std::string(StorageOpName(op)) + " " + std::string(path) + ": simulated crash (" +
+                  what + ")"};
+    }
+    return {true, rule.action,
+            std::string(StorageOpName(op)) + " " + std::string(path) + ": " +
+                ErrnoText(rule.action) + " (injected: " + what + ")"};
+  }
+  return {};
+}
+
+Status FaultyFileSystem::OnPoint(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (crashed_) {
+    return Status::IOError("point " + std::string(name) + ": the simulated machine is down (" +
+                           crash_reason_ + ")");
+  }
+  const std::vector<FaultRule>& rules = plan_.rules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const FaultRule& rule = rules[i];
+    if (rule.point != name) continue;
+    ++matches_[i];
+    const bool fire = rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability);
+    if (!fire) continue;
+    const std::string what = rule.ToString();
+    injected_.push_back(what);
+    if (rule.action == FaultAction::kCrash) {
+      crashed_ = true;
+      crash_reason_ = "crashed at " + what;
+      return Status::IOError("simulated crash at point " + std::string(name) + " (" + what + ")");
+    }
+    return Status::IOError("point " + std::string(name) + ": " + ErrnoText(rule.action) +
+                           " (injected: " + what + ")");
+  }
+  return Status::OK();
+}
+
+void FaultyFileSystem::DropDirtyData(const std::string& path) {
+  Result<SimFileSystem::FileState> state = disk_->InspectFile(path);
+  if (!state.ok()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const SimFileSystem::UnsyncedWrite& w : state->unsynced) {
+    // What the disk held there before: the durable bytes, zeros past their end.
+    std::string old(w.length, '\0');
+    if (w.offset < state->durable.size()) {
+      const std::string_view before = std::string_view(state->durable).substr(w.offset, w.length);
+      std::copy(before.begin(), before.end(), old.begin());
+    }
+    dropped_.push_back({path, w.offset, std::move(old)});
+  }
+}
+
+void FaultyFileSystem::AfterSuccessfulSync(const std::string& path) {
+  std::vector<Dropped> mine;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (dropped_.empty()) return;
+    auto split = std::stable_partition(dropped_.begin(), dropped_.end(),
+                                       [&](const Dropped& d) { return d.path != path; });
+    mine.assign(std::make_move_iterator(split), std::make_move_iterator(dropped_.end()));
+    dropped_.erase(split, dropped_.end());
+  }
+  if (mine.empty()) return;
+  // The sync made everything durable, but the pages the failed sync dropped never reached the
+  // disk: put back what was there before them.
+  Result<std::string> durable = disk_->DurableContents(path);
+  if (!durable.ok()) return;
+  std::string bytes = std::move(*durable);
+  for (const Dropped& d : mine) {
+    if (d.offset >= bytes.size()) continue;
+    const size_t n = std::min<size_t>(d.old_bytes.size(), bytes.size() - d.offset);
+    bytes.replace(d.offset, n, d.old_bytes, 0, n);
+  }
+  disk_->SetDurableContents(path, std::move(bytes)).IgnoreError();
+}
+
+Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewWritableFile(const std::string& path) {
+  if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
+  auto file = disk_->NewWritableFile(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<FaultyWritableFile>(this, std::move(*file)));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewAppendableFile(const std::string& path) {
+  if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
+  auto file = disk_->NewAppendableFile(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<FaultyWritableFile>(this, std::move(*file)));
+}
+
+Result<std::unique_ptr<SequentialFile>> FaultyFileSystem::NewSequentialFile(
+    const std::string& path) {
+  if (const auto d = Check(StorageOp::kRead, path); d.fail) return Injected(d);
+  auto file = disk_->NewSequentialFile(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<SequentialFile>(
+      std::make_unique<FaultySequentialFile>(this, std::move(*file)));
+}
+
+Status FaultyFileSystem::ReadFile(const std::string& path, std::string* contents) {
+  if (const auto d = Check(StorageOp::kRead, path); d.fail) return Injected(d);
+  return disk_->ReadFile(path, contents);
+}
+
+bool FaultyFileSystem::FileExists(const std::string& path) {
+  return !crashed() && disk_->FileExists(path);
+}
+
+Result<uint64_t> FaultyFileSystem::FileSize(const std::string& path) {
+  if (crashed()) return Status::IOError("size " + path + ": the simulated machine is down");
+  return disk_->FileSize(path);
+}
+
+Result<std::vector<std::string>> FaultyFileSystem::ListDir(const std::string& dir) {
+  if (crashed()) return Status::IOError("list " + dir + ": the simulated machine is down");
+  return disk_->ListDir(dir);
+}
+
+Status FaultyFileSystem::CreateDir(const std::string& dir) {
+  if (crashed()) return Status::IOError("mkdir " + dir + ": the simulated machine is down");
+  return disk_->CreateDir(dir);
+}
+
+Status FaultyFileSystem::Rename(const std::string& from, const std::string& to) {
+  if (const auto d = Check(StorageOp::kRename, to); d.fail) return Injected(d);
+  return disk_->Rename(from, to);
+}
+
+Status FaultyFileSystem::RemoveFile(const std::string& path) {
+  if (const auto d = Check(StorageOp::kRemove, path); d.fail) return Injected(d);
+  return disk_->RemoveFile(path);
+}
+
+Status FaultyFileSystem::SyncDir(const std::string& dir) {
+  if (const auto d = Check(StorageOp::kSyncDir, dir); d.fail) return Injected(d);
+  return disk_->SyncDir(dir);
+}
+
+Result<std::unique_ptr<FileLock>> FaultyFileSystem::LockFile(const std::string& path) {
+  if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
+  return disk_->LockFile(path);
+}
+
+}  // namespace memdb
