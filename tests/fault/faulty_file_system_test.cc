@@ -1,0 +1,193 @@
+// Fault plans on one FaultyFileSystem: crashes at named points and storage operations, I/O
+// errors, short writes, fsyncgate -- each gives a clear error and loses no acknowledged commit.
+#include "memdb/fault/faulty_file_system.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memdb/db/db.h"
+#include "test_support.h"
+
+namespace memdb::test {
+namespace {
+
+Options OptionsOn(std::shared_ptr<FileSystem> fs) {
+  Options options;
+  options.path = "db";
+  options.file_system = std::move(fs);
+  return options;
+}
+
+std::string Key(int i) { return "key" + std::to_string(i); }
+
+TEST(FaultyFileSystemTest, CrashAtANamedPointFailsTheCommitAndStopsTheMachine) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  fs->SetPlan(FaultPlan().CrashAtPoint("wal.sync.before", 3));
+  {
+    Db db = Db::Open(OptionsOn(fs)).value();
+    ASSERT_TRUE(IsOk(db.Put("a", "1")));
+    ASSERT_TRUE(IsOk(db.Put("b", "2")));
+    EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError, "wal.sync.before"));
+    EXPECT_TRUE(fs->crashed());
+    EXPECT_TRUE(HasCode(db.Put("d", "4"), Status::Code::kIOError, "read-only"));
+    EXPECT_TRUE(db.Get("c").status().IsNotFound()) << "a failed commit is never visible";
+  }
+  ASSERT_EQ(fs->injected().size(), 1u);
+  fs->Restart();
+  Db db = Db::Open(OptionsOn(fs)).value();
+  EXPECT_EQ(db.Get("a").value(), "1");
+  EXPECT_EQ(db.Get("b").value(), "2");
+  EXPECT_TRUE(db.Get("c").status().IsNotFound());
+}
+
+// Every documented point: a crash there fails the operation in flight with a clear error, and
+// recovery keeps every commit acknowledged before it.
+class CrashPointTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CrashPointTest, CrashThereKeepsEveryAcknowledgedCommit) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  fs->SetPlan(FaultPlan().CrashAtPoint(GetParam(), 2));
+  Options options = OptionsOn(fs);
+  options.wal_segment_bytes = 200;  // segment switches every few commits
+  std::vector<std::string> acknowledged;
+  {
+    Db db = Db::Open(options).value();
+    for (int i = 0; i < 20 && !fs->crashed(); ++i) {
+      Status s = db.Put(Key(i), std::string(40, 'v'));
+      if (s.ok()) acknowledged.push_back(Key(i));
+      if (i % 5 == 4) db.Checkpoint().IgnoreError();
+    }
+  }
+  ASSERT_TRUE(fs->crashed()) << GetParam() << " was never passed";
+  EXPECT_NE(fs->injected().front().find(GetParam()), std::string::npos);
+  fs->Restart();
+  Result<Db> db = Db::Open(options);
+  ASSERT_TRUE(IsOk(db.status()));
+  for (const std::string& key : acknowledged) {
+    EXPECT_TRUE(db->Get(key).ok()) << key << " was acknowledged and lost";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Points, CrashPointTest,
+                         ::testing::Values("wal.append.before", "wal.append.after",
+                                           "wal.sync.before", "wal.sync.after",
+                                           "commit.publish.before", "wal.segment.create.before",
+                                           "wal.segment.dirsync.before", "checkpoint.write.before",
+                                           "checkpoint.sync.before", "checkpoint.rename.before",
+                                           "checkpoint.dirsync.before",
+                                           "checkpoint.cleanup.before"),
+                         [](const ::testing::TestParamInfo<const char*>& p) {
+                           std::string name = p.param;
+                           for (char& c : name) {
+                             if (c == '.') c = '_';
+                           }
+                           return name;
+                         });
+
+TEST(FaultyFileSystemTest, ErrorsOnTheLogMakeTheDatabaseReadOnlyAndLoseNothing) {
+  for (FaultAction action :
+       {FaultAction::kIoError, FaultAction::kNoSpace, FaultAction::kShortWrite}) {
+    SCOPED_TRACE(std::string(FaultActionName(action)));
+    auto fs = std::make_shared<FaultyFileSystem>();
+    fs->SetPlan(FaultPlan().FailOp(StorageOp::kAppend, 3, action, "wal-"));
+    {
+      Db db = Db::Open(OptionsOn(fs)).value();
+      ASSERT_TRUE(IsOk(db.Put("a", "1")));
+      ASSERT_TRUE(IsOk(db.Put("b", "2")));
+      const std::string expected =
+          action == FaultAction::kIoError ? "Input/output error" : "No space left on device";
+      EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError, expected));
+      EXPECT_TRUE(HasCode(db.WriteStatus(), Status::Code::kIOError, "read-only"));
+      EXPECT_EQ(db.Get("b").value(), "2");
+    }
+    Db db = Db::Open(OptionsOn(fs)).value();  // no crash: the machine still runs
+    EXPECT_EQ(db.Get("a").value(), "1");
+    EXPECT_EQ(db.Get("b").value(), "2");
+    EXPECT_TRUE(db.Get("c").status().IsNotFound());
+    if (action == FaultAction::kShortWrite) {
+      EXPECT_GT(db.recovery_report().torn_tail_bytes, 0u) << db.recovery_report().ToString();
+    }
+  }
+}
+
+TEST(FaultyFileSystemTest, FsyncgateDropsTheDirtyDataAndTheNextSyncSucceeds) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  ASSERT_TRUE(IsOk(fs->CreateDir("d")));
+  auto file = fs->NewWritableFile("d/f").value();
+  ASSERT_TRUE(IsOk(fs->SyncDir("d")));
+  ASSERT_TRUE(IsOk(file->Append("abc")));
+  ASSERT_TRUE(IsOk(file->Sync()));
+  ASSERT_TRUE(IsOk(file->Append("def")));
+  fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 1, FaultAction::kFsyncgate));
+  EXPECT_TRUE(HasCode(file->Sync(), Status::Code::kIOError, "Input/output error"));
+  EXPECT_TRUE(IsOk(file->Sync())) << "Linux reports a writeback error once";
+  std::string contents;
+  ASSERT_TRUE(IsOk(fs->ReadFile("d/f", &contents)));
+  EXPECT_EQ(contents, "abcdef") << "the dropped pages stay readable until the crash";
+  fs->Restart();
+  ASSERT_TRUE(IsOk(fs->ReadFile("d/f", &contents)));
+  EXPECT_EQ(Show(contents), Show(std::string("abc\0\0\0", 6)))
+      << "the data the failed sync covered never reached the disk";
+}
+
+TEST(FaultyFileSystemTest, FsyncgateOnTheLogLosesNoAcknowledgedCommit) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 3, FaultAction::kFsyncgate, "wal-"));
+  {
+    Db db = Db::Open(OptionsOn(fs)).value();
+    ASSERT_TRUE(IsOk(db.Put("a", "1")));
+    ASSERT_TRUE(IsOk(db.Put("b", "2")));
+    EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError));
+    EXPECT_TRUE(HasCode(db.Put("d", "4"), Status::Code::kIOError, "never retried"));
+  }
+  fs->Restart();
+  Db db = Db::Open(OptionsOn(fs)).value();
+  EXPECT_EQ(db.Get("a").value(), "1");
+  EXPECT_EQ(db.Get("b").value(), "2");
+  EXPECT_TRUE(db.Get("d").status().IsNotFound());
+}
+
+TEST(FaultyFileSystemTest, ReadErrorDuringRecoveryFailsOpenAndChangesNothing) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  {
+    Db db = Db::Open(OptionsOn(fs)).value();
+    ASSERT_TRUE(IsOk(db.Put("a", "1")));
+  }
+  fs->SetPlan(FaultPlan().FailOp(StorageOp::kRead, 1, FaultAction::kIoError, "wal-"));
+  EXPECT_TRUE(HasCode(Db::Open(OptionsOn(fs)).status(), Status::Code::kIOError, "wal-"));
+  fs->SetPlan(FaultPlan());
+  Db db = Db::Open(OptionsOn(fs)).value();
+  EXPECT_EQ(db.Get("a").value(), "1");
+}
+
+TEST(FaultyFileSystemTest, PlansAreScopedToTheirFileSystem) {
+  auto faulty = std::make_shared<FaultyFileSystem>();
+  auto healthy = std::make_shared<FaultyFileSystem>();
+  faulty->SetPlan(FaultPlan().CrashAtPoint("wal.sync.before", 1));
+  Db a = Db::Open(OptionsOn(faulty)).value();
+  Db b = Db::Open(OptionsOn(healthy)).value();
+  EXPECT_TRUE(HasCode(a.Put("k", "v"), Status::Code::kIOError, "simulated crash"));
+  EXPECT_TRUE(IsOk(b.Put("k", "v")));
+  EXPECT_FALSE(healthy->crashed());
+}
+
+TEST(FaultyFileSystemTest, ProbabilisticFaultsReplayFromTheSeed) {
+  auto run = [](uint64_t seed) {
+    auto fs = std::make_shared<FaultyFileSystem>();
+    fs->SetPlan(
+        FaultPlan().FailOpRandomly(StorageOp::kAppend, 0.3, FaultAction::kIoError).Seed(seed));
+    auto file = fs->NewWritableFile("f").value();
+    std::string outcomes;
+    for (int i = 0; i < 64; ++i) outcomes += file->Append("x").ok() ? '.' : 'E';
+    return outcomes;
+  };
+  EXPECT_EQ(run(7), run(7));
+  EXPECT_NE(run(7), run(8));
+  EXPECT_NE(run(7).find('E'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace memdb::test
