@@ -52,6 +52,28 @@ TEST(CrashExplorerTest, FindsNothingWrongWithTheEngine) {
   std::printf("%s\n", report.ToString().c_str());
 }
 
+// The campaign: 100 transactions of mixed sizes, one checkpoint in the middle, every
+// crash point x every crash model variant x every recovery mode, split into four shards (four
+// test cases, so ctest runs them in parallel).
+class ExhaustiveCampaignTest : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(ExhaustiveCampaignTest, HundredTransactionWorkloadPassesEveryModelAndMode) {
+#ifdef MEMDB_SANITIZED
+  GTEST_SKIP() << "runs in the optimized build (minutes under sanitizers); the explorer's other "
+                  "tests run here";
+#endif
+  ExplorerOptions options;
+  options.shard = GetParam();
+  options.shards = 4;
+  options.workload_name = "RandomWorkload(20261124, 100)";
+  const ExplorerReport report = ExploreCrashes(RandomWorkload(20261124, 100), options);
+  EXPECT_TRUE(report.ok()) << report.ToString();
+  EXPECT_GT(report.states, 5000u);
+  std::printf("shard %u/4: %s\n", GetParam(), report.ToString().c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, ExhaustiveCampaignTest, ::testing::Values(0u, 1u, 2u, 3u));
+
 struct BugCase {
   InjectedBug bug;
   const char* name;
