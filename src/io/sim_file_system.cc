@@ -1,13 +1,26 @@
-// The simulated disk. The model is prose in include/memdb/io/sim_file_system.h; this file keeps
-// one invariant that makes Sync cheap: for an inode not truncated since its last Sync, `current`
-// equals `durable` with the unsynced writes' ranges copied from `current`, and is at least as
-// long. So Sync copies just those ranges instead of the whole file (a log synced after every
-// record would otherwise cost quadratic time). SetDurableContents breaks the invariant on
-// purpose and says so in `durable_replaced`, which makes the next Sync copy the whole file.
+// The simulated disk. The model is prose in include/memdb/io/sim_file_system.h.
+//
+// File bytes are shared copy-on-write so that Clone costs O(files + directory entries) and Sync
+// costs O(1). An inode's `current` and `durable` are each a View: the first `len` bytes of a
+// reference-counted buffer (SharedBytes). Views share buffers in two ways:
+//  - across disks: Clone copies the views, not the bytes. A buffer held by another disk (or by
+//    any holder outside this inode) is immutable: the first mutation through this disk copies
+//    the bytes it needs into a new buffer (CoW).
+//  - within one inode: Sync and Crash make `durable` and `current` the same view, and they keep
+//    sharing the buffer while `current` grows (Append) because `durable` is always a prefix of
+//    it: while the two share a buffer, durable.len <= current.len and every byte of
+//    [0, durable.len) is a byte of both. Damage that writes a shared byte (FlipBit, WriteAt)
+//    thus changes both alike, which is what the model asks for.
+// So a buffer may be written in place only when every reference to it is this inode's (one, or
+// two when `current` and `durable` share it). All mutations run under the disk's mutex, and a
+// reference can only be added by copying one of this inode's views, which also takes that mutex;
+// so a count equal to this inode's own references cannot rise while the mutation runs, and the
+// acquire load of the count orders the mutation after every other holder's last read.
+// Bytes past a view's `len` in its buffer are garbage (left by a lazy truncation or Crash).
 #include "memdb/io/sim_file_system.h"
 
 #include <algorithm>
-#include <cstring>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,14 +31,83 @@
 namespace memdb {
 namespace sim_internal {
 
+// A reference-counted std::string; null for no buffer (the empty file).
+class SharedBytes {
+ public:
+  SharedBytes() = default;
+  explicit SharedBytes(std::string bytes) : rep_(new Rep{{1}, std::move(bytes)}) {}
+  SharedBytes(const SharedBytes& other) : rep_(other.rep_) {
+    if (rep_ != nullptr) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  SharedBytes(SharedBytes&& other) noexcept : rep_(std::exchange(other.rep_, nullptr)) {}
+  SharedBytes& operator=(SharedBytes other) noexcept {
+    std::swap(rep_, other.rep_);
+    return *this;
+  }
+  ~SharedBytes() {
+    if (rep_ != nullptr && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete rep_;
+  }
+
+  bool null() const { return rep_ == nullptr; }
+  bool SameBuffer(const SharedBytes& other) const { return rep_ != nullptr && rep_ == other.rep_; }
+  // Whether exactly `refs` references exist (see the file comment for why this is exact here).
+  bool HasRefs(long refs) const {
+    return rep_ != nullptr && rep_->refs.load(std::memory_order_acquire) == refs;
+  }
+  const std::string& str() const { return rep_->bytes; }  // not null
+  std::string& mutable_str() { return rep_->bytes; }      // not null; the caller owns it alone
+
+ private:
+  struct Rep {
+    std::atomic<long> refs;
+    std::string bytes;
+  };
+  Rep* rep_ = nullptr;
+};
+
+// The first `len` bytes of `buf`.
+struct View {
+  SharedBytes buf;
+  uint64_t len = 0;
+
+  std::string_view str() const {
+    return buf.null() ? std::string_view() : std::string_view(buf.str()).substr(0, len);
+  }
+};
+
 struct Inode {
-  std::string current;
-  std::string durable;
+  View current;
+  View durable;
   bool truncated = false;
   std::vector<SimFileSystem::UnsyncedWrite> unsynced;
-  // SetDurableContents replaced `durable` since the last Sync or Crash: the invariant above
-  // may not hold, so Sync copies all of `current`.
-  bool durable_replaced = false;
+
+  bool Shared() const { return current.buf.SameBuffer(durable.buf); }
+
+  // `current`'s bytes, writable in place, exactly current.len long, with `extra` bytes of room
+  // reserved when a copy is made. If `durable` shared the old buffer it shares the new one.
+  std::string& WritableCurrent(uint64_t extra = 0) {
+    const bool shared = Shared();
+    if (current.buf.HasRefs(shared ? 2 : 1)) {
+      current.buf.mutable_str().resize(current.len);
+    } else {
+      std::string copy;
+      copy.reserve(current.len + extra);
+      copy.append(current.str());
+      current.buf = SharedBytes(std::move(copy));
+      if (shared) durable.buf = current.buf;
+    }
+    return current.buf.mutable_str();
+  }
+
+  // `durable`'s bytes, writable in place, exactly durable.len long. Only when !Shared().
+  std::string& WritableDurable() {
+    if (durable.buf.HasRefs(1)) {
+      durable.buf.mutable_str().resize(durable.len);
+    } else {
+      durable.buf = SharedBytes(std::string(durable.str()));
+    }
+    return durable.buf.mutable_str();
+  }
 };
 
 struct Dir {
@@ -49,6 +131,8 @@ namespace {
 using sim_internal::Dir;
 using sim_internal::Disk;
 using sim_internal::Inode;
+using sim_internal::SharedBytes;
+using sim_internal::View;
 
 std::string Normalize(std::string_view path) {
   const bool absolute = !path.empty() && path.front() == '/';
@@ -136,8 +220,9 @@ class SimWritableFile final : public WritableFile {
     std::lock_guard<std::mutex> lock(disk_->mu);
     if (Status s = Check("append"); !s.ok()) return s;
     if (data.empty()) return Status::OK();
-    inode_->unsynced.push_back({inode_->current.size(), data.size()});
-    inode_->current.append(data);
+    inode_->unsynced.push_back({inode_->current.len, data.size()});
+    inode_->WritableCurrent(data.size()).append(data);
+    inode_->current.len += data.size();
     disk_->stats.bytes_appended += data.size();
     return Status::OK();
   }
@@ -146,18 +231,8 @@ class SimWritableFile final : public WritableFile {
     std::lock_guard<std::mutex> lock(disk_->mu);
     if (Status s = Check("sync"); !s.ok()) return s;
     Inode& f = *inode_;
-    if (f.truncated || f.durable_replaced || f.durable.size() > f.current.size()) {
-      f.durable = f.current;
-    } else {
-      f.durable.resize(f.current.size());
-      for (const SimFileSystem::UnsyncedWrite& w : f.unsynced) {
-        if (w.offset >= f.current.size()) continue;
-        const size_t n = std::min<uint64_t>(w.length, f.current.size() - w.offset);
-        std::memcpy(f.durable.data() + w.offset, f.current.data() + w.offset, n);
-      }
-    }
+    f.durable = f.current;  // O(1): the two share one buffer until one of them changes
     f.truncated = false;
-    f.durable_replaced = false;
     f.unsynced.clear();
     ++disk_->stats.syncs;
     return Status::OK();
@@ -175,7 +250,7 @@ class SimWritableFile final : public WritableFile {
 
   uint64_t Size() const override {
     std::lock_guard<std::mutex> lock(disk_->mu);
-    return inode_->current.size();
+    return inode_->current.len;
   }
 
   const std::string& path() const override { return path_; }
@@ -208,10 +283,10 @@ class SimSequentialFile final : public SequentialFile {
     std::lock_guard<std::mutex> lock(disk_->mu);
     out->clear();
     if (epoch_ != disk_->epoch) return Stale("read", path_);
-    const std::string& data = inode_->current;
+    const std::string_view data = inode_->current.str();
     if (offset_ >= data.size()) return Status::OK();  // also after a truncation behind us
     const size_t take = std::min<uint64_t>(n, data.size() - offset_);
-    out->assign(data, offset_, take);
+    out->assign(data.substr(offset_, take));
     offset_ += take;
     return Status::OK();
   }
@@ -219,7 +294,7 @@ class SimSequentialFile final : public SequentialFile {
   Status Skip(uint64_t n) override {
     std::lock_guard<std::mutex> lock(disk_->mu);
     if (epoch_ != disk_->epoch) return Stale("seek", path_);
-    const uint64_t size = inode_->current.size();
+    const uint64_t size = inode_->current.len;
     if (offset_ < size) offset_ += std::min(n, size - offset_);
     return Status::OK();
   }
@@ -270,7 +345,7 @@ Result<std::unique_ptr<WritableFile>> SimFileSystem::NewWritableFile(const std::
   if (!inode.ok()) return inode.status();
   if (!created) {
     // O_TRUNC on the same inode: `durable` keeps the old content until the next Sync.
-    (*inode)->current.clear();
+    (*inode)->current = View{};
     (*inode)->unsynced.clear();
     (*inode)->truncated = true;
   }
@@ -300,7 +375,7 @@ Status SimFileSystem::ReadFile(const std::string& path, std::string* contents) {
   contents->clear();
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "open", path);
   if (!inode.ok()) return inode.status();
-  *contents = (*inode)->current;
+  contents->assign((*inode)->current.str());
   return Status::OK();
 }
 
@@ -314,7 +389,7 @@ Result<uint64_t> SimFileSystem::FileSize(const std::string& path) {
   std::lock_guard<std::mutex> lock(disk_->mu);
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "stat", path);
   if (!inode.ok()) return inode.status();
-  return static_cast<uint64_t>((*inode)->current.size());
+  return (*inode)->current.len;
 }
 
 Result<std::vector<std::string>> SimFileSystem::ListDir(const std::string& dir) {
@@ -419,9 +494,8 @@ void SimFileSystem::Crash() {
   for (auto& [path, dir] : disk_->dirs) {
     dir.visible = dir.durable;
     for (auto& [name, inode] : dir.visible) {
-      inode->current = inode->durable;
+      inode->current = inode->durable;  // O(1): shares the buffer
       inode->truncated = false;
-      inode->durable_replaced = false;
       inode->unsynced.clear();
     }
   }
@@ -433,7 +507,8 @@ std::shared_ptr<SimFileSystem> SimFileSystem::Clone() const {
   auto copy = std::make_shared<Disk>();
   {
     std::lock_guard<std::mutex> lock(disk_->mu);
-    // Each original inode maps to one copy, so entries sharing an inode share its copy.
+    // Each original inode maps to one copy, so entries sharing an inode share its copy. The
+    // copy shares the original's byte buffers (copy-on-write), so no file bytes are copied.
     std::unordered_map<const Inode*, std::shared_ptr<Inode>> copies;
     auto copy_of = [&copies](const std::shared_ptr<Inode>& inode) -> const std::shared_ptr<Inode>& {
       std::shared_ptr<Inode>& slot = copies[inode.get()];
@@ -458,8 +533,8 @@ Status SimFileSystem::SetDurableContents(const std::string& path, std::string by
   std::lock_guard<std::mutex> lock(disk_->mu);
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "set durable contents of", path);
   if (!inode.ok()) return inode.status();
-  (*inode)->durable = std::move(bytes);
-  (*inode)->durable_replaced = true;
+  const uint64_t len = bytes.size();
+  (*inode)->durable = View{SharedBytes(std::move(bytes)), len};
   return Status::OK();
 }
 
@@ -521,14 +596,15 @@ Status SimFileSystem::FlipBit(const std::string& path, uint64_t bit_offset) {
   if (!inode.ok()) return inode.status();
   Inode& f = **inode;
   const uint64_t byte = bit_offset / 8;
-  if (byte >= f.current.size()) {
+  if (byte >= f.current.len) {
     return Status::InvalidArgument("flip bit " + std::to_string(bit_offset) + " of " + path +
-                                   ": the file has only " + std::to_string(f.current.size()) +
+                                   ": the file has only " + std::to_string(f.current.len) +
                                    " bytes");
   }
   const auto mask = static_cast<char>(1u << (bit_offset % 8));
-  f.current[byte] ^= mask;
-  if (byte < f.durable.size()) f.durable[byte] ^= mask;
+  const bool shared = f.Shared();  // then the byte, if durable has it, is one byte of both
+  f.WritableCurrent()[byte] ^= mask;
+  if (!shared && byte < f.durable.len) f.WritableDurable()[byte] ^= mask;
   return Status::OK();
 }
 
@@ -537,12 +613,13 @@ Status SimFileSystem::TruncateFile(const std::string& path, uint64_t size) {
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "truncate", path);
   if (!inode.ok()) return inode.status();
   Inode& f = **inode;
-  if (size > f.current.size()) {
+  if (size > f.current.len) {
     return Status::InvalidArgument("truncate " + path + " to " + std::to_string(size) +
-                                   " bytes: the file has only " + std::to_string(f.current.size()));
+                                   " bytes: the file has only " + std::to_string(f.current.len));
   }
-  f.current.resize(size);
-  if (f.durable.size() > size) f.durable.resize(size);
+  // O(1): the bytes past each view's new length stay in its buffer, unread.
+  f.current.len = size;
+  f.durable.len = std::min(f.durable.len, size);
   std::vector<UnsyncedWrite> kept;
   for (UnsyncedWrite w : f.unsynced) {
     if (w.offset >= size) continue;
@@ -558,15 +635,26 @@ Status SimFileSystem::WriteAt(const std::string& path, uint64_t offset, std::str
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "write into", path);
   if (!inode.ok()) return inode.status();
   Inode& f = **inode;
-  if (offset > f.current.size()) {
+  if (offset > f.current.len) {
     return Status::InvalidArgument("write at offset " + std::to_string(offset) + " of " + path +
-                                   ": the file has only " + std::to_string(f.current.size()) +
+                                   ": the file has only " + std::to_string(f.current.len) +
                                    " bytes");
   }
-  for (std::string* copy : {&f.current, &f.durable}) {
-    if (copy->size() < offset + bytes.size()) copy->resize(offset + bytes.size(), '\0');
-    copy->replace(offset, bytes.size(), bytes);
+  const uint64_t end = offset + bytes.size();
+  if (f.Shared() && f.durable.len < offset) {
+    // `durable` gets zeros where `current` has bytes: it stops being a prefix of `current`.
+    f.durable.buf = SharedBytes(std::string(f.durable.str()));
   }
+  auto write = [offset, end, bytes](std::string& s) {
+    if (s.size() < end) s.resize(end, '\0');
+    s.replace(offset, bytes.size(), bytes);
+  };
+  // When the two share a buffer, durable.len >= offset: one write changes both alike.
+  const bool shared = f.Shared();
+  write(f.WritableCurrent(bytes.size()));
+  f.current.len = std::max(f.current.len, end);
+  if (!shared) write(f.WritableDurable());
+  f.durable.len = std::max(f.durable.len, end);
   return Status::OK();
 }
 
@@ -576,7 +664,7 @@ Result<std::string> SimFileSystem::DurableContents(const std::string& path) cons
   const Dir* dir = FindDir(*disk_, DirName(norm));
   if (dir != nullptr) {
     auto it = dir->durable.find(BaseName(norm));
-    if (it != dir->durable.end()) return it->second->durable;
+    if (it != dir->durable.end()) return std::string(it->second->durable.str());
   }
   return Status::NotFound(path + ": no durable directory entry");
 }
@@ -596,7 +684,8 @@ Result<SimFileSystem::FileState> SimFileSystem::InspectFile(const std::string& p
   Result<std::shared_ptr<Inode>> inode = ExistingFile(*disk_, "inspect", path);
   if (!inode.ok()) return inode.status();
   const Inode& f = **inode;
-  return FileState{f.current, f.durable, f.truncated, f.unsynced};
+  return FileState{std::string(f.current.str()), std::string(f.durable.str()), f.truncated,
+                   f.unsynced};
 }
 
 SimFileSystem::Stats SimFileSystem::stats() const {

@@ -38,9 +38,11 @@
 //  simulated machine crashed ..."), and its lock is released, so a reopen after Crash can lock
 //  again. Counters (stats()) survive a crash.
 //
-//  Clone(). A deep copy of the disk (every inode's two contents and unsynced record, every
-//  directory's two entry sets, the counters) that shares nothing with the original: a crash
-//  explorer clones the disk once per crash state it tries, and crashes or writes the clone.
+//  Clone(). A copy of the disk (every inode's two contents and unsynced record, every
+//  directory's two entry sets, the counters) that behaves as a deep copy: no later call on
+//  either disk affects the other. File bytes are shared copy-on-write, read-only between disks,
+//  so cloning copies no bytes: a crash explorer clones the disk once per crash state it tries,
+//  and crashes or writes the clone.
 //
 // Paths are normalised: empty and "." components are dropped ("./db//x/" is "db/x"); ".." is
 // kept as a plain name, not resolved. A path without '/' lives in ".". Files and directories
@@ -142,8 +144,10 @@ class SimFileSystem final : public FileSystem {
   // by several entries (visible and durable, or two names) still one inode in the copy; and
   // stats(). Nothing else carries over: the clone has no open handles and no held locks, and
   // no later call on either disk affects the other. Takes the original's mutex for the copy
-  // only, so it may run while other threads use the original. Cost: one copy of the bytes and
-  // the entry maps, no more (crash explorers call it thousands of times a second).
+  // only, so it may run while other threads use the original. Cost: O(files + directory
+  // entries) -- the entry maps and inode records are copied, file bytes are shared
+  // copy-on-write and copied later only by a mutation of a shared file, on the disk that makes
+  // it (crash explorers call Clone thousands of times a second).
   std::shared_ptr<SimFileSystem> Clone() const;
 
   // For crash models computed outside this class: replaces what a crash keeps of the visible
