@@ -36,6 +36,10 @@ std::string_view FaultActionName(FaultAction action) {
       return "short write";
     case FaultAction::kFsyncgate:
       return "fsyncgate";
+    case FaultAction::kLostWrite:
+      return "lost write";
+    case FaultAction::kMisdirectedWrite:
+      return "misdirected write";
   }
   return "?";
 }

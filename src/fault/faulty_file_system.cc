@@ -8,6 +8,9 @@ namespace {
 
 Status Injected(const FaultyFileSystem::Decision& d) { return Status::IOError(d.error); }
 
+// How far before its place a misdirected write lands.
+constexpr uint64_t kMisdirection = 4096;
+
 class FaultyWritableFile final : public WritableFile {
  public:
   FaultyWritableFile(FaultyFileSystem* fs, std::unique_ptr<WritableFile> file)
@@ -16,10 +19,25 @@ class FaultyWritableFile final : public WritableFile {
   Status Append(std::string_view data) override {
     const FaultyFileSystem::Decision d = fs_->Check(StorageOp::kAppend, path());
     if (!d.fail) return file_->Append(data);
-    if (d.action == FaultAction::kShortWrite) {
-      file_->Append(data.substr(0, data.size() / 2)).IgnoreError();
+    const uint64_t offset = file_->Size();
+    switch (d.action) {
+      case FaultAction::kShortWrite:
+        file_->Append(data.substr(0, data.size() / 2)).IgnoreError();
+        return Injected(d);
+      case FaultAction::kLostWrite:
+      case FaultAction::kMisdirectedWrite: {
+        // Silent: the call succeeds; the disk stores something else (see fault_plan.h).
+        Status s = file_->Append(data);
+        if (!s.ok()) return s;
+        fs_->OverrideDurable(path(), offset, std::string(data.size(), '\0'));
+        if (d.action == FaultAction::kMisdirectedWrite && offset >= kMisdirection) {
+          fs_->OverrideDurable(path(), offset - kMisdirection, std::string(data));
+        }
+        return Status::OK();
+      }
+      default:
+        return Injected(d);
     }
-    return Injected(d);
   }
   Status Sync() override {
     const FaultyFileSystem::Decision d = fs_->Check(StorageOp::kSync, path());
@@ -108,7 +126,7 @@ void FaultyFileSystem::Restart(const CrashModel& model) {
     crash_reason_.clear();
     plan_ = FaultPlan();
     matches_.clear();
-    dropped_.clear();
+    overrides_.clear();
   }
   CrashWithModel(*disk_, model);
 }
@@ -182,7 +200,6 @@ Status FaultyFileSystem::OnPoint(std::string_view name) {
 void FaultyFileSystem::DropDirtyData(const std::string& path) {
   Result<SimFileSystem::FileState> state = disk_->InspectFile(path);
   if (!state.ok()) return;
-  std::lock_guard<std::mutex> lock(mu_);
   for (const SimFileSystem::UnsyncedWrite& w : state->unsynced) {
     // What the disk held there before: the durable bytes, zeros past their end.
     std::string old(w.length, '\0');
@@ -190,30 +207,34 @@ void FaultyFileSystem::DropDirtyData(const std::string& path) {
       const std::string_view before = std::string_view(state->durable).substr(w.offset, w.length);
       std::copy(before.begin(), before.end(), old.begin());
     }
-    dropped_.push_back({path, w.offset, std::move(old)});
+    OverrideDurable(path, w.offset, std::move(old));
   }
 }
 
+void FaultyFileSystem::OverrideDurable(const std::string& path, uint64_t offset,
+                                       std::string bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  overrides_.push_back({path, offset, std::move(bytes)});
+}
+
 void FaultyFileSystem::AfterSuccessfulSync(const std::string& path) {
-  std::vector<Dropped> mine;
+  std::vector<Override> mine;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (dropped_.empty()) return;
-    auto split = std::stable_partition(dropped_.begin(), dropped_.end(),
-                                       [&](const Dropped& d) { return d.path != path; });
-    mine.assign(std::make_move_iterator(split), std::make_move_iterator(dropped_.end()));
-    dropped_.erase(split, dropped_.end());
+    for (const Override& o : overrides_) {
+      if (o.path == path) mine.push_back(o);
+    }
   }
   if (mine.empty()) return;
-  // The sync made everything durable, but the pages the failed sync dropped never reached the
-  // disk: put back what was there before them.
+  // The sync made everything durable as written; the disk holds something else where the
+  // overrides say. They stay in force for later syncs of the file too.
   Result<std::string> durable = disk_->DurableContents(path);
   if (!durable.ok()) return;
   std::string bytes = std::move(*durable);
-  for (const Dropped& d : mine) {
-    if (d.offset >= bytes.size()) continue;
-    const size_t n = std::min<size_t>(d.old_bytes.size(), bytes.size() - d.offset);
-    bytes.replace(d.offset, n, d.old_bytes, 0, n);
+  for (const Override& o : mine) {
+    if (o.offset >= bytes.size()) continue;
+    const size_t n = std::min<size_t>(o.bytes.size(), bytes.size() - o.offset);
+    bytes.replace(o.offset, n, o.bytes, 0, n);
   }
   disk_->SetDurableContents(path, std::move(bytes)).IgnoreError();
 }

@@ -150,6 +150,50 @@ TEST(FaultyFileSystemTest, FsyncgateOnTheLogLosesNoAcknowledgedCommit) {
   EXPECT_TRUE(db.Get("d").status().IsNotFound());
 }
 
+// A lost or misdirected write of a synced log record is damage to durable data: records after
+// it say their segment was synced past it, so recovery reports Corruption at its offset instead
+// of discarding acknowledged commits as a torn tail.
+class SilentWriteFaultTest : public ::testing::TestWithParam<FaultAction> {};
+
+TEST_P(SilentWriteFaultTest, DamageToASyncedRecordIsCorruptionNamingItsOffset) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  fs->SetPlan(FaultPlan().FailOp(StorageOp::kAppend, 40, GetParam(), "wal-"));
+  uint64_t damaged_at = 0;
+  {
+    Db db = Db::Open(OptionsOn(fs)).value();
+    for (int i = 0; i < 50; ++i) {
+      if (i == 39) damaged_at = fs->FileSize("db/wal-000001.log").value();
+      ASSERT_TRUE(IsOk(db.Put(Key(i), std::string(150, 'v')))) << "the fault is silent";
+    }
+  }
+  ASSERT_EQ(fs->injected().size(), 1u);
+  fs->Restart();
+  // A lost write damages its own record; a misdirected one first the record 4 KiB earlier,
+  // which it overwrote.
+  const bool lost = GetParam() == FaultAction::kLostWrite;
+  const Status opened = Db::Open(OptionsOn(fs)).status();
+  EXPECT_TRUE(HasCode(opened, Status::Code::kCorruption,
+                      lost ? "wal-000001.log at offset " + std::to_string(damaged_at)
+                           : "wal-000001.log at offset "));
+  // Point-in-time recovery keeps the commits before the first damaged record.
+  Options options = OptionsOn(fs);
+  options.recovery_mode = RecoveryMode::kPointInTime;
+  Db db = Db::Open(options).value();
+  if (lost) {
+    EXPECT_EQ(db.GetStats().live_keys, 39u) << db.recovery_report().ToString();
+  } else {
+    EXPECT_LT(db.GetStats().live_keys, 39u) << db.recovery_report().ToString();
+    EXPECT_GT(db.GetStats().live_keys, 0u) << db.recovery_report().ToString();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, SilentWriteFaultTest,
+                         ::testing::Values(FaultAction::kLostWrite, FaultAction::kMisdirectedWrite),
+                         [](const ::testing::TestParamInfo<FaultAction>& p) {
+                           return p.param == FaultAction::kLostWrite ? "LostWrite"
+                                                                     : "MisdirectedWrite";
+                         });
+
 TEST(FaultyFileSystemTest, ReadErrorDuringRecoveryFailsOpenAndChangesNothing) {
   auto fs = std::make_shared<FaultyFileSystem>();
   {

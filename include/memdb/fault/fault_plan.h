@@ -31,12 +31,16 @@ enum class StorageOp {
 std::string_view StorageOpName(StorageOp op);
 
 enum class FaultAction {
-  kCrash,       // the machine stops: this call and every later one fail until Restart
-  kIoError,     // the call fails with EIO and has no effect
-  kNoSpace,     // the call fails with ENOSPC and has no effect
-  kShortWrite,  // an append writes the first half of its bytes, then fails with ENOSPC
-  kFsyncgate,   // a sync fails once with EIO and the file's dirty data is dropped: it stays
-                // readable but never becomes durable, and the next sync succeeds (Linux)
+  kCrash,             // the machine stops: this call and every later one fail until Restart
+  kIoError,           // the call fails with EIO and has no effect
+  kNoSpace,           // the call fails with ENOSPC and has no effect
+  kShortWrite,        // an append writes the first half of its bytes, then fails with ENOSPC
+  kFsyncgate,         // a sync fails once with EIO and the file's dirty data is dropped: it stays
+                      // readable but never becomes durable, and the next sync succeeds (Linux)
+  kLostWrite,         // an append succeeds and stays readable, but the disk never stores it: after
+                      // syncs and a crash its range holds zeros
+  kMisdirectedWrite,  // an append succeeds, but the disk stores its bytes 4 KiB earlier in the
+                      // file (over older data) and its own range holds zeros
 };
 std::string_view FaultActionName(FaultAction action);
 

@@ -84,16 +84,18 @@ class FaultyFileSystem final : public FileSystem, public PointObserver {
     std::string error;  // the message to return
   };
   Decision Check(StorageOp op, std::string_view path);
-  // fsyncgate bookkeeping: the dirty ranges of `path` dropped by a failed sync, and their
-  // pre-failure durable bytes, restored after the next successful sync.
+  // What the disk stores differently from what was written, applied to the durable bytes after
+  // each successful sync of the file: fsyncgate's dropped ranges (their pre-failure bytes), a
+  // lost write's range (the old bytes), a misdirected write (its bytes at the wrong offset).
   void DropDirtyData(const std::string& path);
+  void OverrideDurable(const std::string& path, uint64_t offset, std::string bytes);
   void AfterSuccessfulSync(const std::string& path);
 
  private:
-  struct Dropped {
+  struct Override {
     std::string path;
     uint64_t offset;
-    std::string old_bytes;
+    std::string bytes;
   };
 
   std::shared_ptr<SimFileSystem> disk_;
@@ -105,7 +107,7 @@ class FaultyFileSystem final : public FileSystem, public PointObserver {
   std::string crash_reason_;
   uint64_t operations_ = 0;
   std::vector<std::string> injected_;
-  std::vector<Dropped> dropped_;
+  std::vector<Override> overrides_;  // applied in order
   OperationObserver observer_;
 };
 
