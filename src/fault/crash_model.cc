@@ -528,7 +528,11 @@ std::string ApplyCrashModel(const SimFileSystem::FileState& file, const CrashMod
 }
 
 void CrashWithModel(SimFileSystem& disk, const CrashModel& model) {
-  for (const std::string& path : disk.AllFiles()) {
+  // Dropping everything unsynced is what Crash() does by itself; otherwise only files with
+  // unsynced appends (or, for keep-unsynced, a bare truncation) need their bytes computed.
+  const bool drop_all = model.kind == Kind::kDropUnsynced;
+  for (const std::string& path : drop_all ? std::vector<std::string>() : disk.AllFiles()) {
+    if (disk.UnsyncedBytes(path) == 0 && model.kind != Kind::kKeepUnsynced) continue;
     Result<FileState> state = disk.InspectFile(path);
     if (!state.ok() || (state->unsynced.empty() && !state->truncated)) continue;
     // Only fails when the file vanished since AllFiles, which leaves nothing to set.
