@@ -132,10 +132,14 @@ Recording Record(const Workload& workload, const ExplorerOptions& options) {
 // Recovers `disk` (already crashed) under `mode` and checks it; empty when all is well.
 std::string CheckRecovered(const Recording& rec, const CrashPoint& point,
                            const ExplorerOptions& options, std::shared_ptr<SimFileSystem> disk,
-                           RecoveryMode mode, std::unordered_set<uint64_t>* distinct) {
+                           RecoveryMode mode, std::unordered_set<uint64_t>* distinct,
+                           bool* refused) {
   Result<Db> db = Db::Open(DbOptions(options, disk, mode));
   if (!db.ok()) {
-    if (mode == RecoveryMode::kAbsoluteConsistency && db.status().IsCorruption()) return "";
+    if (mode == RecoveryMode::kAbsoluteConsistency && db.status().IsCorruption()) {
+      if (refused != nullptr) *refused = true;
+      return "";
+    }
     return "recovery failed: " + db.status().ToString();
   }
   Result<uint64_t> digest = Digest(*db);
@@ -198,6 +202,14 @@ ExplorerReport Explore(const Workload& workload, const ExplorerOptions& options)
   const Recording rec = Record(workload, options);
   report.operations = rec.operations;
   std::unordered_set<uint64_t> distinct;
+  for (CrashModel::Kind kind : options.models) {
+    for (RecoveryMode mode : options.recovery_modes) report.matrix.push_back({kind, mode});
+  }
+  auto cell = [&](CrashModel::Kind kind, size_t mode_index) -> ConformanceCell& {
+    size_t k = 0;
+    while (k + 1 < options.models.size() && options.models[k] != kind) ++k;
+    return report.matrix[k * options.recovery_modes.size() + mode_index];
+  };
   const uint32_t shards = std::max<uint32_t>(options.shards, 1);
   for (size_t p = 0; p < rec.points.size(); ++p) {
     if (p % shards != options.shard % shards) continue;
@@ -210,8 +222,15 @@ ExplorerReport Explore(const Workload& workload, const ExplorerOptions& options)
         const RecoveryMode mode = options.recovery_modes[m];
         // Recovery writes to the disk: each mode gets its own copy (the last one the original).
         auto disk = m + 1 == options.recovery_modes.size() ? crashed : crashed->Clone();
-        const std::string what = CheckRecovered(rec, point, options, disk, mode, &distinct);
+        bool refused = false;
+        const std::string what =
+            CheckRecovered(rec, point, options, disk, mode, &distinct, &refused);
         ++report.states;
+        ConformanceCell& c = cell(model.kind, m);
+        ++c.states;
+        c.refused += refused ? 1 : 0;
+        c.recovered += what.empty() && !refused ? 1 : 0;
+        c.failures += what.empty() ? 0 : 1;
         if (!what.empty()) {
           report.failures.push_back(
               {point.operation, point.name, model.Name(), mode, workload.size(), what});
@@ -285,6 +304,18 @@ std::string ExplorerReport::ToString() const {
                     std::to_string(seconds) + " s";
   if (seconds > 0) out += " (" + std::to_string(static_cast<uint64_t>(states / seconds)) + "/s)";
   out += failures.empty() ? ": no failure" : ": " + std::to_string(failures.size()) + " failure(s)";
+  if (!matrix.empty()) {
+    out += "\n  model x recovery mode: states (recovered / refused as Corruption / failed)";
+    for (const ConformanceCell& c : matrix) {
+      CrashModel m;
+      m.kind = c.kind;
+      std::string kind = m.Name();
+      kind = kind.substr(0, kind.find('('));
+      out += "\n  " + kind + " x " + ModeName(c.mode) + ": " + std::to_string(c.states) + " (" +
+             std::to_string(c.recovered) + " / " + std::to_string(c.refused) + " / " +
+             std::to_string(c.failures) + ")";
+    }
+  }
   for (const CrashFailure& f : failures) out += "\n- " + f.ToString();
   return out;
 }
@@ -330,7 +361,7 @@ Status CheckCrashState(const Workload& workload, const ExplorerOptions& options,
     CrashModel crash = model;
     auto disk = point.disk->Clone();
     CrashWithModel(*disk, crash);
-    const std::string what = CheckRecovered(rec, point, options, disk, mode, nullptr);
+    const std::string what = CheckRecovered(rec, point, options, disk, mode, nullptr, nullptr);
     if (what.empty()) return Status::OK();
     return Status::Corruption(what);
   }

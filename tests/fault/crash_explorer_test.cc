@@ -49,6 +49,19 @@ TEST(CrashExplorerTest, FindsNothingWrongWithTheEngine) {
   EXPECT_TRUE(report.ok()) << report.ToString();
   EXPECT_GT(report.states, 1000u) << report.ToString();
   EXPECT_GT(report.distinct_states, 5u) << report.ToString();
+  // The conformance matrix: only kAbsoluteConsistency may refuse a crash state, and it does
+  // refuse torn tails.
+  uint64_t refused_absolute = 0;
+  for (const ConformanceCell& c : report.matrix) {
+    EXPECT_EQ(c.failures, 0u);
+    if (c.mode == RecoveryMode::kAbsoluteConsistency) {
+      refused_absolute += c.refused;
+    } else {
+      EXPECT_EQ(c.refused, 0u);
+      EXPECT_EQ(c.recovered, c.states);
+    }
+  }
+  EXPECT_GT(refused_absolute, 0u);
   std::printf("%s\n", report.ToString().c_str());
 }
 

@@ -83,6 +83,16 @@ struct CrashFailure {
   std::string ToString() const;
 };
 
+// One cell of the conformance matrix: crash states of one model kind under one recovery mode.
+struct ConformanceCell {
+  CrashModel::Kind kind;
+  RecoveryMode mode;
+  uint64_t states = 0;
+  uint64_t recovered = 0;  // Open succeeded and the checks passed
+  uint64_t refused = 0;    // Open reported Corruption (allowed under kAbsoluteConsistency only)
+  uint64_t failures = 0;
+};
+
 struct ExplorerReport {
   uint64_t operations = 0;       // storage operations in the recorded run
   uint64_t crash_points = 0;     // recorded points explored (this shard)
@@ -90,6 +100,8 @@ struct ExplorerReport {
   uint64_t distinct_states = 0;  // distinct recovered database states
   double seconds = 0;
   std::vector<CrashFailure> failures;
+  // Model kind x recovery mode, in the order of ExplorerOptions.
+  std::vector<ConformanceCell> matrix;
   bool ok() const { return failures.empty(); }
   std::string ToString() const;
 };
