@@ -20,6 +20,8 @@ std::string_view StorageOpName(StorageOp op) {
       return "remove";
     case StorageOp::kSyncDir:
       return "syncdir";
+    case StorageOp::kAny:
+      return "any operation";
   }
   return "?";
 }

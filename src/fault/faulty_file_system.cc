@@ -149,7 +149,7 @@ FaultyFileSystem::Decision FaultyFileSystem::Check(StorageOp op, std::string_vie
   const std::vector<FaultRule>& rules = plan_.rules();
   for (size_t i = 0; i < rules.size(); ++i) {
     const FaultRule& rule = rules[i];
-    if (!rule.point.empty() || rule.op != op) continue;
+    if (!rule.point.empty() || (rule.op != op && rule.op != StorageOp::kAny)) continue;
     if (!rule.file.empty() && path.find(rule.file) == std::string_view::npos) continue;
     ++matches_[i];
     const bool fire = rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability);

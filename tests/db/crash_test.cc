@@ -10,6 +10,7 @@
 
 #include "db/durable_support.h"
 #include "memdb/db/db.h"
+#include "memdb/fault/faulty_file_system.h"
 #include "memdb/io/sim_file_system.h"
 #include "test_support.h"
 
@@ -44,8 +45,7 @@ std::string Describe(const State& state) {
 void CheckCrashInvariant(uint64_t seed) {
   SCOPED_TRACE(SeedTrace(seed));
   Random rng(seed);
-  auto sim = std::make_shared<SimFileSystem>();
-  auto fs = std::make_shared<CrashingFileSystem>(sim);
+  auto fs = std::make_shared<FaultyFileSystem>();
   Options options = SimOptions(fs);
   options.wal_segment_bytes = 1 + rng.Uniform(4096);
   options.checkpoint_log_bytes = rng.Bernoulli(0.5) ? 1 + rng.Uniform(8192) : 0;
@@ -55,8 +55,13 @@ void CheckCrashInvariant(uint64_t seed) {
                       : mode == 3 ? SyncMode::kNone
                                   : SyncMode::kInterval;
   options.sync_interval_ms = 1000000;
-  fs->CrashAt(1 + rng.Uniform(120));
-  if (rng.Bernoulli(0.5)) fs->KeepRandomUnsyncedSectors(rng.Next());
+  fs->SetPlan(FaultPlan().CrashAtOp(StorageOp::kAny, 1 + rng.Uniform(120)));
+  // What the crash keeps of unsynced data: nothing, or a random subset of its sectors.
+  CrashModel model;
+  if (rng.Bernoulli(0.5)) {
+    model.kind = CrashModel::Kind::kIndependentSectors;
+    model.seed = rng.Next();
+  }
 
   std::vector<State> prefixes{State{}};  // prefixes[k]: the first k transactions applied
   size_t acknowledged = 0;
@@ -83,9 +88,9 @@ void CheckCrashInvariant(uint64_t seed) {
       }
     }
   }
-  if (!fs->crashed()) sim->Crash();
+  fs->Restart(model);  // the crash already happened, or the power is cut now
 
-  Result<Db> recovered = Db::Open(SimOptions(sim));
+  Result<Db> recovered = Db::Open(SimOptions(fs));
   ASSERT_TRUE(IsOk(recovered.status()));
   const State state = Dump(*recovered);
   const int k = PrefixIndex(prefixes, state);
@@ -98,7 +103,7 @@ void CheckCrashInvariant(uint64_t seed) {
       << recovered->recovery_report().ToString();
   // And recovery leaves a database that recovers the same state again.
   recovered = Result<Db>(Status::Busy("closing"));
-  Result<Db> again = Db::Open(SimOptions(sim));
+  Result<Db> again = Db::Open(SimOptions(fs));
   ASSERT_TRUE(IsOk(again.status()));
   EXPECT_TRUE(Dump(*again) == state) << "a second recovery found a different state";
 }
@@ -208,8 +213,8 @@ TEST(CrashInvariant, UnsyncedCommitsUnderSyncNoneLeaveAPrefix) {
 }
 
 TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
-  auto sim = std::make_shared<SimFileSystem>();
-  auto fs = std::make_shared<CrashingFileSystem>(sim);
+  auto fs = std::make_shared<FaultyFileSystem>();
+  SimFileSystem* sim = &fs->disk();
   State model;
   {
     Db db = Db::Open(SimOptions(fs)).value();
@@ -218,22 +223,19 @@ TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
     ASSERT_TRUE(IsOk(db.Put("b", "2")));
     ASSERT_TRUE(IsOk(db.Delete("a")));
     model = {{"b", "2"}};
-    // Power fails at the directory sync that would make the new checkpoint's rename durable.
-    bool renamed = false;
-    fs->CrashWhen([&](std::string_view op, std::string_view path) {
-      if (op == "rename" && path.ends_with(".ckpt")) renamed = true;
-      return renamed && op == "syncdir";
-    });
-    EXPECT_TRUE(HasCode(db.Checkpoint(), Status::Code::kIOError));
+    // Power fails before the directory sync that would make the new checkpoint's rename durable.
+    fs->SetPlan(FaultPlan().CrashAtPoint("checkpoint.dirsync.before"));
+    EXPECT_TRUE(HasCode(db.Checkpoint(), Status::Code::kIOError, "checkpoint.dirsync.before"));
     ASSERT_TRUE(fs->crashed());
   }
+  fs->Restart();
   std::vector<std::string> checkpoints;
   const std::vector<std::string> names = sim->ListDir("db").value();
   for (const std::string& name : names) {
     if (name.find("checkpoint-") == 0) checkpoints.push_back(name);
   }
   ASSERT_EQ(checkpoints.size(), 1u) << "only the previous checkpoint survives";
-  Db db = Db::Open(SimOptions(sim)).value();
+  Db db = Db::Open(SimOptions(fs)).value();
   EXPECT_EQ(db.recovery_report().checkpoint, checkpoints[0]);
   EXPECT_EQ(db.recovery_report().checkpoint_timestamp, 1u);
   EXPECT_EQ(db.recovery_report().records_replayed, 2u) << db.recovery_report().ToString();
@@ -241,11 +243,11 @@ TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
 }
 
 TEST(SyncFailure, TurnsTheDatabaseReadOnlyWithAStickyError) {
-  auto sim = std::make_shared<SimFileSystem>();
-  auto fs = std::make_shared<CrashingFileSystem>(sim);
+  auto fs = std::make_shared<FaultyFileSystem>();
+  SimFileSystem* sim = &fs->disk();
   Db db = Db::Open(SimOptions(fs)).value();
   ASSERT_TRUE(IsOk(db.Put("a", "1")));
-  fs->FailSyncsFrom(1);
+  fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 1, FaultAction::kIoError));
   EXPECT_TRUE(HasCode(db.Put("b", "2"), Status::Code::kIOError, "Input/output error"));
   // Sticky: later writes fail without touching the disk, reads still work.
   const uint64_t syncs = sim->stats().syncs;
@@ -256,8 +258,8 @@ TEST(SyncFailure, TurnsTheDatabaseReadOnlyWithAStickyError) {
   EXPECT_EQ(db.Get("a").value(), "1");
   EXPECT_TRUE(db.Get("b").status().IsNotFound()) << "a commit whose sync failed is not published";
   db = Db::Open({}).value();  // close
-  sim->Crash();
-  Db reopened = Db::Open(SimOptions(sim)).value();
+  fs->Restart();
+  Db reopened = Db::Open(SimOptions(fs)).value();
   EXPECT_TRUE(IsOk(reopened.WriteStatus()));
   EXPECT_EQ(reopened.Get("a").value(), "1");
   EXPECT_TRUE(reopened.Get("b").status().IsNotFound());

@@ -27,6 +27,7 @@ enum class StorageOp {
   kRename,
   kRemove,
   kSyncDir,
+  kAny,  // in a rule: every operation above ("crash at the 57th storage operation")
 };
 std::string_view StorageOpName(StorageOp op);
 
