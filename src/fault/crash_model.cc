@@ -528,15 +528,28 @@ std::string ApplyCrashModel(const SimFileSystem::FileState& file, const CrashMod
 }
 
 void CrashWithModel(SimFileSystem& disk, const CrashModel& model) {
+  CrashWithModels(disk, model, {});
+}
+
+void CrashWithModels(SimFileSystem& disk, const CrashModel& model,
+                     const std::vector<FileCrashModel>& per_file) {
+  auto model_of = [&](const std::string& path) -> const CrashModel& {
+    for (const FileCrashModel& f : per_file) {
+      if (path.find(f.file_contains) != std::string::npos) return f.model;
+    }
+    return model;
+  };
   // Dropping everything unsynced is what Crash() does by itself; otherwise only files with
   // unsynced appends (or, for keep-unsynced, a bare truncation) need their bytes computed.
-  const bool drop_all = model.kind == Kind::kDropUnsynced;
+  const bool drop_all = model.kind == Kind::kDropUnsynced && per_file.empty();
   for (const std::string& path : drop_all ? std::vector<std::string>() : disk.AllFiles()) {
-    if (disk.UnsyncedBytes(path) == 0 && model.kind != Kind::kKeepUnsynced) continue;
+    const CrashModel& m = model_of(path);
+    if (m.kind == Kind::kDropUnsynced) continue;
+    if (disk.UnsyncedBytes(path) == 0 && m.kind != Kind::kKeepUnsynced) continue;
     Result<FileState> state = disk.InspectFile(path);
     if (!state.ok() || (state->unsynced.empty() && !state->truncated)) continue;
     // Only fails when the file vanished since AllFiles, which leaves nothing to set.
-    disk.SetDurableContents(path, ApplyCrashModel(*state, model)).IgnoreError();
+    disk.SetDurableContents(path, ApplyCrashModel(*state, m)).IgnoreError();
   }
   if (model.keep_directory_ops) {
     for (const SimFileSystem::PendingDirEntry& e : disk.PendingDirEntries()) {

@@ -119,7 +119,10 @@ void FaultyFileSystem::SetOperationObserver(OperationObserver observer) {
   observer_ = std::move(observer);
 }
 
-void FaultyFileSystem::Restart(const CrashModel& model) {
+void FaultyFileSystem::Restart(const CrashModel& model) { Restart(model, {}); }
+
+void FaultyFileSystem::Restart(const CrashModel& model,
+                               const std::vector<FileCrashModel>& per_file) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     crashed_ = false;
@@ -128,7 +131,7 @@ void FaultyFileSystem::Restart(const CrashModel& model) {
     matches_.clear();
     overrides_.clear();
   }
-  CrashWithModel(*disk_, model);
+  CrashWithModels(*disk_, model, per_file);
 }
 
 FaultyFileSystem::Decision FaultyFileSystem::Check(StorageOp op, std::string_view path) {

@@ -194,6 +194,27 @@ INSTANTIATE_TEST_SUITE_P(Faults, SilentWriteFaultTest,
                                                                      : "MisdirectedWrite";
                          });
 
+TEST(FaultyFileSystemTest, CrashModelsAreSelectablePerFile) {
+  auto fs = std::make_shared<FaultyFileSystem>();
+  ASSERT_TRUE(IsOk(fs->CreateDir("d")));
+  auto log = fs->NewWritableFile("d/wal-1.log").value();
+  auto other = fs->NewWritableFile("d/data").value();
+  ASSERT_TRUE(IsOk(fs->SyncDir("d")));
+  ASSERT_TRUE(IsOk(log->Append("0123456789")));
+  ASSERT_TRUE(IsOk(other->Append("abcdefghij")));
+  CrashModel keep_three;
+  keep_three.kind = CrashModel::Kind::kBytePrefix;
+  keep_three.keep = 3;
+  CrashModel keep_all;
+  keep_all.kind = CrashModel::Kind::kKeepUnsynced;
+  fs->Restart(keep_all, {{"wal-", keep_three}});
+  std::string contents;
+  ASSERT_TRUE(IsOk(fs->ReadFile("d/wal-1.log", &contents)));
+  EXPECT_EQ(contents, "012");
+  ASSERT_TRUE(IsOk(fs->ReadFile("d/data", &contents)));
+  EXPECT_EQ(contents, "abcdefghij");
+}
+
 TEST(FaultyFileSystemTest, ReadErrorDuringRecoveryFailsOpenAndChangesNothing) {
   auto fs = std::make_shared<FaultyFileSystem>();
   {

@@ -90,6 +90,16 @@ std::string ApplyCrashModel(const SimFileSystem::FileState& file, const CrashMod
 // synced bytes only.
 void CrashWithModel(SimFileSystem& disk, const CrashModel& model);
 
+// A crash model for the files whose path contains `file_contains` ("wal-", ".ckpt").
+struct FileCrashModel {
+  std::string file_contains;
+  CrashModel model;
+};
+// Like CrashWithModel, but each file gets the model of the first entry of `per_file` that
+// matches it, and `model` otherwise; directory operations follow `model`.
+void CrashWithModels(SimFileSystem& disk, const CrashModel& model,
+                     const std::vector<FileCrashModel>& per_file);
+
 // The distinct variants of `kind` worth exploring for `disk`'s pending state, each with
 // `sector_size` (where the kind uses sectors) and keep_directory_ops false:
 //   kDropUnsynced, kKeepUnsynced: one.

@@ -48,6 +48,8 @@ class FaultyFileSystem final : public FileSystem, public PointObserver {
   // After a crash (or at any time, to cut the power): applies `model` to the disk, crashes it
   // (every handle opened before turns stale) and powers the machine back on with an empty plan.
   void Restart(const CrashModel& model = CrashModel{});
+  // Restart with a model per file (the first matching entry of `per_file`, else `model`).
+  void Restart(const CrashModel& model, const std::vector<FileCrashModel>& per_file);
 
   SimFileSystem& disk() { return *disk_; }
   std::shared_ptr<SimFileSystem> shared_disk() const { return disk_; }
