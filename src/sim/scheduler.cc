@@ -100,6 +100,7 @@ void Scheduler::Spawn(std::string name, std::function<void()> body) {
   if (ran_ || current == this) {
     RecordFailure(FailureKind::kMisuse, running_ != nullptr ? running_->name : "",
                   "Spawn(" + name + ") after Run started is not supported");
+    aborting_ = aborting_ || current == this;
     return;
   }
   auto f = std::make_unique<Fiber>();

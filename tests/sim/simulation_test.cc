@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -282,6 +284,65 @@ TEST(Simulation, MonitorWaitNobodyNotifiesIsADeadlock) {
   ASSERT_EQ(r.failure.kind, FailureKind::kDeadlock) << r.ToString();
   ASSERT_EQ(r.failure.blocked.size(), 1u);
   EXPECT_EQ(r.failure.blocked[0].waiting_for, "monitor.wait");
+}
+
+TEST(Simulation, MutexExcludesAcrossPoints) {
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    Simulation sim({.seed = seed});
+    Mutex mu("mu");
+    int inside = 0, max_inside = 0;
+    for (const char* name : {"a", "b", "c"}) {
+      sim.Spawn(name, [&] {
+        Point("enter");
+        std::lock_guard<Mutex> lock(mu);
+        ++inside;
+        max_inside = std::max(max_inside, inside);
+        Point("critical");
+        --inside;
+      });
+    }
+    const RunResult r = sim.Run();
+    ASSERT_TRUE(r.ok()) << r.ToString();
+    EXPECT_EQ(max_inside, 1) << "seed " << seed << ": " << r.trace;
+  }
+}
+
+TEST(Simulation, ExceptionBeforeTheFirstPointIsReported) {
+  Simulation sim;
+  sim.Spawn("early", [] { throw std::logic_error("bad set-up"); });
+  sim.Spawn("late", [] { Point("x"); });
+  const RunResult r = sim.Run();
+  EXPECT_EQ(r.failure.ToString(), "exception in fiber early: bad set-up");
+  EXPECT_EQ(r.decisions, 0u);
+}
+
+TEST(Simulation, FailInsideAFiberEndsTheRun) {
+  Simulation sim;
+  bool after = false;
+  sim.Spawn("checker", [&] {
+    Point("check");
+    sim.Fail("invariant broken");
+    after = true;
+  });
+  const RunResult r = sim.Run();
+  EXPECT_EQ(r.failure.ToString(), "failed in fiber checker: invariant broken");
+  EXPECT_FALSE(after);
+}
+
+TEST(Simulation, PreemptionsAreCountedOnlyWhenTheFiberCouldGoOn) {
+  Simulation sim({.strategy = Strategy::Replay("a:1 b:1 a:2 b:2")});
+  sim.Spawn("a", [] {
+    Point("1");
+    Point("2");
+  });
+  sim.Spawn("b", [] {
+    Point("1");
+    Point("2");
+  });
+  const RunResult r = sim.Run();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.trace, "a:1 b:1 a:2 b:2");
+  EXPECT_EQ(r.preemptions, 2u);  // a->b and b->a; a ending before b:2 is no preemption
 }
 
 TEST(Simulation, PointOutsideASimulationIsANoOp) {
