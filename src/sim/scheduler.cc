@@ -9,6 +9,17 @@
 
 #include "util/clock.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MEMDB_SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MEMDB_SIM_ASAN 1
+#endif
+#endif
+#if defined(MEMDB_SIM_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace memdb::sim {
 namespace internal {
 
@@ -64,6 +75,35 @@ class SimAlgorithm final : public boost::fibers::algo::algorithm {
 };
 
 namespace {
+
+// Boost's fixedsize_stack, remembering where the fiber's stack ends (its lowest address).
+struct RecordingStack {
+  size_t size;
+  char** lowest;
+  boost::context::stack_context allocate() {
+    boost::context::stack_context sc = boost::context::fixedsize_stack(size).allocate();
+    *lowest = static_cast<char*>(sc.sp) - sc.size;
+    return sc;
+  }
+  void deallocate(boost::context::stack_context& sc) noexcept {
+    boost::context::fixedsize_stack(size).deallocate(sc);
+  }
+};
+
+// ASan does not know the fiber stacks (Debian's Boost.Context is built without its fiber
+// annotations), so it cannot clear the scope poison of frames an exception unwinds, and its
+// no-return handler then trips over it. Aborted unwinds every frame of the fiber below
+// FiberMain anyway: make all of that addressable before throwing it.
+[[maybe_unused]] void UnpoisonFiberStack(const char* lowest, const char* fiber_main_frame) {
+#if defined(MEMDB_SIM_ASAN)
+  if (lowest != nullptr && fiber_main_frame > lowest) {
+    __asan_unpoison_memory_region(lowest, static_cast<size_t>(fiber_main_frame - lowest));
+  }
+#else
+  (void)lowest;
+  (void)fiber_main_frame;
+#endif
+}
 
 std::string Sanitize(std::string s, bool fiber_name) {
   for (char& c : s) {
@@ -136,12 +176,17 @@ void Scheduler::ThrowIfAborting() {
   // Never throw while the fiber is already unwinding (a point in a destructor): that would be
   // std::terminate. The fiber then runs on without switching until it ends.
   if (aborting_ && std::uncaught_exceptions() == 0) {
+    if (running_ != nullptr) {
+      UnpoisonFiberStack(running_->stack_lowest, running_->main_frame);
+    }
     throw Aborted{};
   }
 }
 
 void Scheduler::FiberMain(Fiber* f) {
   f->ctx = boost::fibers::context::active();
+  // Only addresses below this frame belong to the body: the frame itself stays live.
+  f->main_frame = static_cast<char*>(__builtin_frame_address(0)) - 256;
   f->state = Fiber::State::kRunning;
   running_ = f;
   if (!aborting_) {
@@ -327,7 +372,7 @@ RunResult Scheduler::Run() {
     Fiber* fp = f.get();
     running_ = nullptr;
     f->handle = boost::fibers::fiber(boost::fibers::launch::dispatch, std::allocator_arg,
-                                     boost::fibers::fixedsize_stack(options_.stack_size),
+                                     RecordingStack{options_.stack_size, &fp->stack_lowest},
                                      [this, fp] { FiberMain(fp); });
   }
   running_ = nullptr;

@@ -39,7 +39,9 @@ struct Fiber {
   bool has_deadline = false;
   uint64_t deadline = 0;
   bool timed_out = false;
-  uint64_t priority = 0;  // PCT
+  uint64_t priority = 0;         // PCT
+  char* stack_lowest = nullptr;  // the fiber stack's lowest address
+  char* main_frame = nullptr;    // below FiberMain's frame (ASan unpoisoning)
 };
 
 // Chooses among the runnable fibers; one per strategy kind (strategy.cc).
