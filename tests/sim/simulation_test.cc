@@ -21,9 +21,9 @@ namespace {
 RunResult RunSteps(Options options, int fibers = 3, int steps = 4) {
   Simulation sim(options);
   for (int f = 1; f <= fibers; ++f) {
-    sim.Spawn("t" + std::to_string(f), [steps] {
+    sim.Spawn(std::string("t").append(std::to_string(f)), [steps] {
       for (int s = 0; s < steps; ++s) {
-        Point("s" + std::to_string(s));
+        Point(std::string("s").append(std::to_string(s)));
       }
     });
   }
@@ -80,7 +80,7 @@ TEST(Simulation, ExhaustiveEnumeratesEveryInterleavingOnce) {
         Explore({.iterations = 100000, .strategy = Strategy::Exhaustive()}, [&](Simulation& sim) {
           for (const char* name : {"a", "b"}) {
             sim.Spawn(name, [k] {
-              for (int s = 0; s < k; ++s) Point("p" + std::to_string(s));
+              for (int s = 0; s < k; ++s) Point(std::string("p").append(std::to_string(s)));
             });
           }
           const RunResult r = sim.Run();
@@ -380,7 +380,7 @@ void LostUpdateBody(Simulation& sim) {
     });
   }
   sim.Run();
-  if (counter != 2) sim.Fail("lost update: counter=" + std::to_string(counter));
+  if (counter != 2) sim.Fail(std::string("lost update: counter=").append(std::to_string(counter)));
 }
 
 void ExpectLostUpdateFoundAndReplayed(const ExploreReport& report) {
