@@ -172,6 +172,7 @@ void DurableLog::EndCheckpoint() {
 }
 
 Status DurableLog::Checkpoint() {
+  engine_->PassStep("checkpoint", 0);
   if (!BeginCheckpoint(/*wait=*/true)) return mvcc::Engine::ClosedError();
   Status s = CheckpointImpl();
   EndCheckpoint();

@@ -312,7 +312,9 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
     }
   }
   if (pending_.empty()) return;
+  PassStep("commit.persist", pending_txns_.front()->id);
   const Status persisted = log_->Persist(pending_);
+  PassStep("commit.publish", pending_txns_.front()->id);
   std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
   for (size_t i = 0; i < pending_.size(); ++i) {
     TxnState* txn = pending_txns_[i];

@@ -54,6 +54,7 @@
 #include "util/clock.h"
 #include "util/read_mostly_latch.h"
 #include "util/spin_then_block_mutex.h"
+#include "util/steps.h"
 #include "util/wait.h"
 
 namespace memdb::mvcc {
@@ -88,6 +89,16 @@ class Engine {
   void Close() { closed_.store(true, std::memory_order_release); }
   bool closed() const { return closed_.load(std::memory_order_acquire); }
   static Status ClosedError();
+
+  // Scheduling steps (util/steps.h): `observer` (or null) sees every later step of this
+  // engine's transactions; it must outlive them.
+  void SetStepObserver(StepObserver* observer) { steps_ = observer; }
+  void PassStep(std::string_view name, uint64_t txn, std::string_view key = {}) {
+    if (steps_ != nullptr) [[unlikely]] {
+      steps_->OnStep({name, txn, key});
+    }
+  }
+  uint64_t NewTxnId() { return next_txn_id_.fetch_add(1, std::memory_order_relaxed); }
 
   // The newest published commit timestamp.
   uint64_t LatestTimestamp() const { return registry_.latest(); }
@@ -182,6 +193,8 @@ class Engine {
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
+  StepObserver* steps_ = nullptr;
+  std::atomic<uint64_t> next_txn_id_{1};
   alignas(64) SpinThenBlockMutex commit_mu_;  // own cache line: readers poll closed_ next to it
   ReadMostlyLatch latch_;
   SnapshotRegistry registry_;

@@ -12,7 +12,8 @@ namespace memdb {
 namespace mvcc {
 
 TxnState::TxnState(std::shared_ptr<Engine> engine_in, const TxnOptions& options_in)
-    : engine(std::move(engine_in)), options(options_in) {
+    : engine(std::move(engine_in)), options(options_in), id(engine->NewTxnId()) {
+  engine->PassStep("txn.begin", id);
   engine->AcquireSnapshot(&snapshot);
 }
 
@@ -96,6 +97,7 @@ Result<std::string> Txn::Get(std::string_view key) {
 Status Txn::Get(std::string_view key, std::string* value) {
   if (state_ == nullptr) return NoState("Get");
   if (Status s = state_->CheckUsable("Get"); !s.ok()) return s;
+  state_->engine->PassStep("txn.get", state_->id, key);
   if (const mvcc::WriteBuffer::Entry* own = state_->writes.Find(key)) {  // read your own writes
     if (own->tombstone) return KeyNotFound(key);
     value->assign(own->value);
@@ -114,6 +116,7 @@ Status Txn::Put(std::string_view key, std::string_view value) {
                                    " bytes is longer than the maximum of " +
                                    std::to_string(kMaxValueSize));
   }
+  state_->engine->PassStep("txn.put", state_->id, key);
   state_->writes.Write(key, value, /*tombstone=*/false);
   return Status::OK();
 }
@@ -121,6 +124,7 @@ Status Txn::Put(std::string_view key, std::string_view value) {
 Status Txn::Delete(std::string_view key) {
   if (state_ == nullptr) return NoState("Delete");
   if (Status s = CheckWrite(*state_, "Delete", key); !s.ok()) return s;
+  state_->engine->PassStep("txn.delete", state_->id, key);
   state_->writes.Write(key, {}, /*tombstone=*/true);
   return Status::OK();
 }
@@ -131,6 +135,7 @@ Iterator Txn::NewIterator(const ScanRange& range) {
   if (Status s = state_->CheckUsable("NewIterator"); !s.ok()) {
     return Iterator(std::make_unique<mvcc::IteratorState>(std::move(s)));
   }
+  state_->engine->PassStep("txn.scan", state_->id, range.begin);
   if (state_->RecordsReads()) state_->read_ranges.push_back(range);
   return Iterator(std::make_unique<mvcc::IteratorState>(*state_, range));
 }
@@ -142,7 +147,10 @@ Status Txn::Scan(const ScanRange& range, const ScanVisitor& visit) {
 Status Txn::Commit() {
   if (state_ == nullptr) return NoState("Commit");
   Status s = state_->CheckUsable("Commit");
-  if (s.ok()) s = state_->engine->Commit(state_.get());
+  if (s.ok()) {
+    state_->engine->PassStep("txn.commit", state_->id);
+    s = state_->engine->Commit(state_.get());
+  }
   // Either way the transaction is over, unless it had already finished before this call.
   if (state_->phase == mvcc::TxnState::Phase::kActive) {
     state_->Finish(s.ok() ? mvcc::TxnState::Phase::kCommitted : mvcc::TxnState::Phase::kAborted);

@@ -39,6 +39,7 @@ class TxnState {
 
   const std::shared_ptr<Engine> engine;
   const TxnOptions options;
+  const uint64_t id;  // for scheduling steps and traces
   SnapshotRegistry::Entry snapshot;
   Phase phase = Phase::kActive;
   WriteBuffer writes;

@@ -39,7 +39,8 @@ class Engine;
 }
 namespace db {
 class DurableLog;
-}
+class DbInternal;
+}  // namespace db
 
 class Db final : public KvStore {
  public:
@@ -90,6 +91,7 @@ class Db final : public KvStore {
   const Options& options() const { return options_; }
 
  private:
+  friend class db::DbInternal;  // test-only plumbing (src/db/db_internal.h)
   Db(const Options& options, std::shared_ptr<mvcc::Engine> engine);
   static Result<Db> OpenDurable(const Options& options);
   void Close();

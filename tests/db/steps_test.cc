@@ -1,0 +1,64 @@
+// Scheduling steps: each transactional step reaches the engine's observer, in order, with the
+// transaction's id and key.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "db/db_internal.h"
+#include "memdb/db/db.h"
+#include "memdb/io/sim_file_system.h"
+#include "test_support.h"
+
+namespace memdb::test {
+namespace {
+
+class RecordingSteps final : public StepObserver {
+ public:
+  void OnStep(const Step& step) override {
+    std::string line = "t" + std::to_string(step.txn) + ":" + std::string(step.name);
+    if (!step.key.empty()) line += "(" + std::string(step.key) + ")";
+    steps.push_back(std::move(line));
+  }
+  std::vector<std::string> steps;
+};
+
+TEST(StepsTest, EveryTransactionalStepReachesTheObserverInOrder) {
+  Db db = Db::Open({}).value();
+  RecordingSteps observer;
+  db::DbInternal::SetStepObserver(db, &observer);
+  Txn t1 = db.Begin();
+  Txn t2 = db.Begin();
+  ASSERT_TRUE(IsOk(t1.Put("a", "1")));
+  EXPECT_TRUE(t2.Get("a").status().IsNotFound());
+  ASSERT_TRUE(IsOk(t2.Delete("b")));
+  t2.NewIterator(ScanRange::Prefix("p"));
+  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_TRUE(IsOk(t2.Commit()));
+  EXPECT_EQ(observer.steps,
+            (std::vector<std::string>{"t1:txn.begin", "t2:txn.begin", "t1:txn.put(a)",
+                                      "t2:txn.get(a)", "t2:txn.delete(b)", "t2:txn.scan(p)",
+                                      "t1:txn.commit", "t2:txn.commit"}));
+  db::DbInternal::SetStepObserver(db, nullptr);
+  ASSERT_TRUE(IsOk(db.Put("c", "3")));
+  EXPECT_EQ(observer.steps.size(), 8u) << "a removed observer sees nothing";
+}
+
+TEST(StepsTest, DurableCommitsPassTheLogAndPublishSteps) {
+  Options options;
+  options.path = "db";
+  options.file_system = std::make_shared<SimFileSystem>();
+  Db db = Db::Open(options).value();
+  RecordingSteps observer;
+  db::DbInternal::SetStepObserver(db, &observer);
+  ASSERT_TRUE(IsOk(db.Put("k", "v")));
+  ASSERT_TRUE(IsOk(db.Checkpoint()));
+  EXPECT_EQ(observer.steps,
+            (std::vector<std::string>{"t1:txn.begin", "t1:txn.put(k)", "t1:txn.commit",
+                                      "t1:commit.persist", "t1:commit.publish", "t0:checkpoint"}));
+  db::DbInternal::SetStepObserver(db, nullptr);
+}
+
+}  // namespace
+}  // namespace memdb::test
