@@ -27,7 +27,9 @@ Result<Db> Db::Open(const Options& options) {
                                    std::to_string(options.max_update_attempts));
   }
   if (!options.path.empty()) return OpenDurable(options);
-  return Db(options, std::make_shared<mvcc::Engine>());
+  auto engine = std::make_shared<mvcc::Engine>();
+  engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
+  return Db(options, std::move(engine));
 }
 
 Result<Db> Db::OpenDurable(const Options& options) {
@@ -59,6 +61,7 @@ Result<Db> Db::OpenDurable(const Options& options) {
     return s;
   }
   mvcc::Engine* engine = recovered.engine.get();
+  engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
   auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
                                               recovered.next_segment, ThreadWaitSeam());
   if (recovered.needs_checkpoint) {

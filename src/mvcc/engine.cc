@@ -114,7 +114,7 @@ Status Engine::ValidateWrites(const TxnState& txn) {
   txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
     if (!status.ok()) return;
     Version** slot = index_.FindSlot(write.key);
-    if (slot != nullptr && (*slot)->timestamp() > snapshot) {
+    if (slot != nullptr && (*slot)->timestamp() > snapshot && !skip_write_conflicts_) {
       status = Status::Conflict("write-write conflict on key " + Printable(write.key) +
                                 ": another transaction committed it at timestamp " +
                                 std::to_string((*slot)->timestamp()) +

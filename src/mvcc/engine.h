@@ -98,6 +98,9 @@ class Engine {
       steps_->OnStep({name, txn, key});
     }
   }
+  // Testing only (InjectedBug::kSkipWriteConflicts): commits ignore write-write conflicts.
+  void SkipWriteConflictsForTesting(bool skip) { skip_write_conflicts_ = skip; }
+
   uint64_t NewTxnId() { return next_txn_id_.fetch_add(1, std::memory_order_relaxed); }
 
   // The newest published commit timestamp.
@@ -194,6 +197,7 @@ class Engine {
 
   std::atomic<bool> closed_{false};
   StepObserver* steps_ = nullptr;
+  bool skip_write_conflicts_ = false;
   std::atomic<uint64_t> next_txn_id_{1};
   alignas(64) SpinThenBlockMutex commit_mu_;  // own cache line: readers poll closed_ next to it
   ReadMostlyLatch latch_;

@@ -49,6 +49,7 @@ enum class InjectedBug : uint32_t {
   kReplayIgnoresChecksums = 1 << 2,    // recovery applies records whose checksum fails
   kReplayPartialTransaction = 1 << 3,  // recovery applies the first part of a torn record
   kRetryFailedSync = 1 << 4,           // a failed sync is retried and the commit acknowledged
+  kSkipWriteConflicts = 1 << 5,        // commits ignore write-write conflicts (lost updates)
 };
 
 struct Options {
