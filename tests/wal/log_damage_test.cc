@@ -100,7 +100,11 @@ TEST(LogDamageTest, CutInsideAMultiBlockLastRecordIsATornTail) {
   }
 }
 
-TEST(LogDamageTest, ZerosOverTheTailAreATornTail) {
+// Writes random logs and overwrites each from a random point inside its last record through
+// some bytes past the end with `overwrite(contents, from, rng)`; the reader must return every
+// earlier record and report the rest as a torn tail.
+template <typename Overwrite>
+void ExpectTornTailAfterOverwritingTheLastRecord(Overwrite overwrite) {
   const uint64_t seed = TestSeed();
   SCOPED_TRACE(SeedTrace(seed));
   Random rng(seed);
@@ -110,12 +114,10 @@ TEST(LogDamageTest, ZerosOverTheTailAreATornTail) {
     for (int i = 0; i < n; ++i) records.push_back(RandomBytes(rng, rng.Uniform(20000)));
     records.back() += 'x';  // so zeroing any suffix of the last record changes it
     const WrittenLog written = WriteAll(records);
-    // Zero from a random point inside the last record through some bytes past the end, as a
-    // preallocated or half-written tail reads.
     const uint64_t last_start = written.starts.back();
-    const uint64_t zero_from = last_start + rng.Uniform(written.ends.back() - last_start);
-    std::string contents = written.contents.substr(0, zero_from);
-    contents.append(rng.Uniform(3 * kBlockSize) + 1, '\0');
+    const uint64_t from = last_start + rng.Uniform(written.ends.back() - last_start);
+    std::string contents = written.contents.substr(0, from);
+    overwrite(written.contents, from, rng, &contents);
     const ReadLog read = ReadAll(contents);
     const size_t whole = static_cast<size_t>(n - 1);
     ASSERT_EQ(read.outcome, Outcome::kTornTail) << read.damage;
@@ -123,6 +125,14 @@ TEST(LogDamageTest, ZerosOverTheTailAreATornTail) {
     ASSERT_EQ(read.valid_end, whole == 0 ? 0 : written.ends[whole - 1]);
     ASSERT_EQ(read.torn_bytes, contents.size() - read.valid_end);
   }
+}
+
+TEST(LogDamageTest, ZerosOverTheTailAreATornTail) {
+  // As a preallocated or half-written tail reads.
+  ExpectTornTailAfterOverwritingTheLastRecord(
+      [](const std::string&, uint64_t, Random& rng, std::string* contents) {
+        contents->append(rng.Uniform(3 * kBlockSize) + 1, '\0');
+      });
 }
 
 TEST(LogDamageTest, ZeroFilledRemainderAfterTheLastRecordIsATornTail) {
@@ -138,28 +148,11 @@ TEST(LogDamageTest, ZeroFilledRemainderAfterTheLastRecordIsATornTail) {
 }
 
 TEST(LogDamageTest, GarbageOverTheTailIsATornTail) {
-  const uint64_t seed = TestSeed();
-  SCOPED_TRACE(SeedTrace(seed));
-  Random rng(seed);
-  for (int round = 0; round < 200; ++round) {
-    std::vector<std::string> records;
-    const int n = 1 + static_cast<int>(rng.Uniform(20));
-    for (int i = 0; i < n; ++i) records.push_back(RandomBytes(rng, rng.Uniform(20000)));
-    const WrittenLog written = WriteAll(records);
-    // Garbage from a random point inside the last record's header or payload to some bytes
-    // past the end.
-    const uint64_t last_start = written.starts.back();
-    const uint64_t garbage_from = last_start + rng.Uniform(written.ends.back() - last_start);
-    std::string contents = written.contents.substr(0, garbage_from);
-    contents += RandomBytes(rng, rng.Uniform(3 * kBlockSize) + 1);
-    contents[garbage_from] = static_cast<char>(written.contents[garbage_from] ^ 0x5a);  // differs
-    const ReadLog read = ReadAll(contents);
-    const size_t whole = static_cast<size_t>(n - 1);
-    ASSERT_EQ(read.outcome, Outcome::kTornTail) << read.damage;
-    ASSERT_TRUE(read.records == Prefix(records, whole));
-    ASSERT_EQ(read.valid_end, whole == 0 ? 0 : written.ends[whole - 1]);
-    ASSERT_EQ(read.torn_bytes, contents.size() - read.valid_end);
-  }
+  ExpectTornTailAfterOverwritingTheLastRecord(
+      [](const std::string& original, uint64_t from, Random& rng, std::string* contents) {
+        *contents += RandomBytes(rng, rng.Uniform(3 * kBlockSize) + 1);
+        (*contents)[from] = static_cast<char>(original[from] ^ 0x5a);  // differs
+      });
 }
 
 TEST(LogDamageTest, TrailerWithoutTheRecordAfterItIsATornTail) {
