@@ -110,6 +110,37 @@ ExploreReport ExploreExhaustive(const ExploreOptions& o,
   }
 }
 
+// Runs the failing schedule again and compares the traces decision by decision.
+void CheckDeterminism(const Options& opts, const std::function<void(Simulation&)>& body,
+                      ExploreFailure* failure) {
+  Simulation again(opts);
+  const RunResult second = RunBody(again, body);
+  if (second.trace == failure->result.trace) return;
+  failure->deterministic = false;
+  auto split = [](const std::string& trace) {
+    std::vector<std::string> steps;
+    for (size_t pos = 0; pos < trace.size();) {
+      size_t end = trace.find(' ', pos);
+      if (end == std::string::npos) end = trace.size();
+      steps.push_back(trace.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    return steps;
+  };
+  const std::vector<std::string> a = split(failure->result.trace);
+  const std::vector<std::string> b = split(second.trace);
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  auto at = [](const std::vector<std::string>& steps, size_t k) {
+    return k < steps.size() ? "'" + steps[k] + "'" : std::string("the end of the run");
+  };
+  failure->divergence = "the same seed gave a different schedule: decision #" +
+                        std::to_string(i + 1) + " was " + at(a, i) + " in the failing run and " +
+                        at(b, i) +
+                        " when run again -- the body depends on something besides "
+                        "the schedule (time, addresses, state kept between runs)";
+}
+
 }  // namespace
 
 ExploreReport Explore(const ExploreOptions& options, const std::function<void(Simulation&)>& body) {
@@ -132,6 +163,7 @@ ExploreReport Explore(const ExploreOptions& options, const std::function<void(Si
     longest = std::max(longest, result.decisions);
     if (!result.ok()) {
       report.failure = MakeFailure(i, opts, std::move(result));
+      CheckDeterminism(opts, body, &*report.failure);
       return report;
     }
   }
@@ -151,6 +183,7 @@ std::string ExploreReport::ToString() const {
   s += "\n  replay with Options{.seed = " + std::to_string(f.seed) + "} and strategy " +
        f.strategy.ToString() + ", or Strategy::Replay(\"" + f.schedule + "\")";
   s += "\n  " + f.result.ToString();
+  if (!f.deterministic) s += "\n  NOT DETERMINISTIC: " + f.divergence;
   return s;
 }
 

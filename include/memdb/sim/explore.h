@@ -39,6 +39,11 @@ struct ExploreFailure {
   Strategy strategy;
   std::string schedule;
   RunResult result;
+  // The determinism self-check: the failing run is run a second time with the same seed and
+  // strategy. False when the two traces differ (the body depends on something besides the
+  // schedule: time, addresses, global state), with the first diverging decision named.
+  bool deterministic = true;
+  std::string divergence;
 };
 
 struct ExploreReport {
