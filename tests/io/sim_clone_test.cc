@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "memdb/io/sim_file_system.h"
+#include "io/sim_test_util.h"
 #include "test_support.h"
 
 namespace memdb {
@@ -22,23 +23,12 @@ static void PrintTo(const SimFileSystem::PendingDirEntry& e, std::ostream* os) {
 namespace {
 
 using ::memdb::test::HasCode;
+using ::memdb::test::Describe;
 using ::memdb::test::IsOk;
+using ::memdb::test::Write;
 using Code = Status::Code;
 using Pending = SimFileSystem::PendingDirEntry;
 using UnsyncedWrite = SimFileSystem::UnsyncedWrite;
-
-// Appends `data` to `path` (truncating it first when `truncate`), optionally syncing the data.
-void Write(SimFileSystem& fs, const std::string& path, std::string_view data, bool sync,
-           bool truncate = true) {
-  Result<std::unique_ptr<WritableFile>> f =
-      truncate ? fs.NewWritableFile(path) : fs.NewAppendableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append(data)));
-  if (sync) {
-    ASSERT_TRUE(IsOk((*f)->Sync()));
-  }
-  ASSERT_TRUE(IsOk((*f)->Close()));
-}
 
 // The contents of `path`, or "<missing>".
 std::string Read(SimFileSystem& fs, const std::string& path) {
@@ -47,28 +37,6 @@ std::string Read(SimFileSystem& fs, const std::string& path) {
   if (s.IsNotFound()) return "<missing>";
   EXPECT_TRUE(IsOk(s));
   return contents;
-}
-
-// Everything a test can observe of one disk: each visible file's full state, then each durable
-// name's durable bytes, then the pending entries.
-std::string Describe(SimFileSystem& fs) {
-  std::string out;
-  for (const std::string& path : fs.AllFiles()) {
-    Result<SimFileSystem::FileState> st = fs.InspectFile(path);
-    EXPECT_TRUE(IsOk(st.status()));
-    if (!st.ok()) continue;
-    out += path + ": current=" + st->current + " durable=" + st->durable +
-           " truncated=" + std::to_string(st->truncated) + " unsynced=";
-    for (const UnsyncedWrite& w : st->unsynced) {
-      out += std::to_string(w.offset) + "+" + std::to_string(w.length) + ",";
-    }
-    out += "\n";
-  }
-  for (const Pending& p : fs.PendingDirEntries()) {
-    out += "pending " + p.dir + "/" + p.name + " v=" + std::to_string(p.visible) +
-           " d=" + std::to_string(p.durable) + "\n";
-  }
-  return out;
 }
 
 class SimCloneTest : public ::testing::Test {

@@ -10,46 +10,15 @@
 #include <vector>
 
 #include "memdb/io/sim_file_system.h"
+#include "io/sim_test_util.h"
 #include "test_support.h"
 
 namespace memdb {
 namespace {
 
+using ::memdb::test::Append;
+using ::memdb::test::Describe;
 using ::memdb::test::IsOk;
-
-// Everything observable of one disk, files' bytes included.
-std::string Describe(SimFileSystem& fs) {
-  std::string out;
-  for (const std::string& path : fs.AllFiles()) {
-    Result<SimFileSystem::FileState> st = fs.InspectFile(path);
-    EXPECT_TRUE(IsOk(st.status()));
-    if (!st.ok()) continue;
-    out += path + ": current=" + st->current + " durable=" + st->durable +
-           " truncated=" + std::to_string(st->truncated) + " unsynced=";
-    for (const SimFileSystem::UnsyncedWrite& w : st->unsynced) {
-      out += std::to_string(w.offset) + "+" + std::to_string(w.length) + ",";
-    }
-    Result<std::string> durable = fs.DurableContents(path);
-    out += " durable_name=" + (durable.ok() ? *durable : std::string("<none>"));
-    std::string read;
-    EXPECT_TRUE(IsOk(fs.ReadFile(path, &read)));
-    out += " read=" + read + "\n";
-  }
-  for (const SimFileSystem::PendingDirEntry& p : fs.PendingDirEntries()) {
-    out += "pending " + p.dir + "/" + p.name + "\n";
-  }
-  return out;
-}
-
-void Append(SimFileSystem& fs, const std::string& path, std::string_view data, bool sync) {
-  Result<std::unique_ptr<WritableFile>> f = fs.NewAppendableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append(data)));
-  if (sync) {
-    ASSERT_TRUE(IsOk((*f)->Sync()));
-  }
-  ASSERT_TRUE(IsOk((*f)->Close()));
-}
 
 // A disk whose files cover the interesting sharing states of an inode: synced (current and
 // durable one string), synced then appended, truncated by NewWritableFile, durable replaced by
