@@ -149,29 +149,39 @@ FaultyFileSystem::Decision FaultyFileSystem::Check(StorageOp op, std::string_vie
   }
   if (observer) observer(index, op, path);
   std::lock_guard<std::mutex> lock(mu_);
+  const FaultRule* rule = FirstFiring([&](const FaultRule& r) {
+    return r.point.empty() && (r.op == op || r.op == StorageOp::kAny) &&
+           (r.file.empty() || path.find(r.file) != std::string_view::npos);
+  });
+  if (rule == nullptr) return {};
+  const std::string what =
+      rule->ToString() + " (operation " + std::to_string(index) + ", " + std::string(path) + ")";
+  Inject(*rule, what);
+  const std::string call = std::string(StorageOpName(op)) + " " + std::string(path);
+  if (rule->action == FaultAction::kCrash) {
+    return {true, FaultAction::kCrash, call + ": simulated crash (" + what + ")"};
+  }
+  return {true, rule->action, call + ": " + ErrnoText(rule->action) + " (injected: " + what + ")"};
+}
+
+const FaultRule* FaultyFileSystem::FirstFiring(
+    const std::function<bool(const FaultRule&)>& matches) {
   const std::vector<FaultRule>& rules = plan_.rules();
   for (size_t i = 0; i < rules.size(); ++i) {
     const FaultRule& rule = rules[i];
-    if (!rule.point.empty() || (rule.op != op && rule.op != StorageOp::kAny)) continue;
-    if (!rule.file.empty() && path.find(rule.file) == std::string_view::npos) continue;
+    if (!matches(rule)) continue;
     ++matches_[i];
-    const bool fire = rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability);
-    if (!fire) continue;
-    const std::string what =
-        rule.ToString() + " (operation " + std::to_string(index) + ", " + std::string(path) + ")";
-    injected_.push_back(what);
-    if (rule.action == FaultAction::kCrash) {
-      crashed_ = true;
-      crash_reason_ = "crashed at " + what;
-      return {true, FaultAction::kCrash,
-              std::string(StorageOpName(op)) + " " + std::string(path) + ": simulated crash (" +
-                  what + ")"};
-    }
-    return {true, rule.action,
-            std::string(StorageOpName(op)) + " " + std::string(path) + ": " +
-                ErrnoText(rule.action) + " (injected: " + what + ")"};
+    if (rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability)) return &rule;
   }
-  return {};
+  return nullptr;
+}
+
+void FaultyFileSystem::Inject(const FaultRule& rule, const std::string& what) {
+  injected_.push_back(what);
+  if (rule.action == FaultAction::kCrash) {
+    crashed_ = true;
+    crash_reason_ = "crashed at " + what;
+  }
 }
 
 Status FaultyFileSystem::OnPoint(std::string_view name) {
@@ -180,24 +190,15 @@ Status FaultyFileSystem::OnPoint(std::string_view name) {
     return Status::IOError("point " + std::string(name) + ": the simulated machine is down (" +
                            crash_reason_ + ")");
   }
-  const std::vector<FaultRule>& rules = plan_.rules();
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const FaultRule& rule = rules[i];
-    if (rule.point != name) continue;
-    ++matches_[i];
-    const bool fire = rule.nth > 0 ? matches_[i] == rule.nth : rng_.Bernoulli(rule.probability);
-    if (!fire) continue;
-    const std::string what = rule.ToString();
-    injected_.push_back(what);
-    if (rule.action == FaultAction::kCrash) {
-      crashed_ = true;
-      crash_reason_ = "crashed at " + what;
-      return Status::IOError("simulated crash at point " + std::string(name) + " (" + what + ")");
-    }
-    return Status::IOError("point " + std::string(name) + ": " + ErrnoText(rule.action) +
-                           " (injected: " + what + ")");
+  const FaultRule* rule = FirstFiring([&](const FaultRule& r) { return r.point == name; });
+  if (rule == nullptr) return Status::OK();
+  const std::string what = rule->ToString();
+  Inject(*rule, what);
+  if (rule->action == FaultAction::kCrash) {
+    return Status::IOError("simulated crash at point " + std::string(name) + " (" + what + ")");
   }
-  return Status::OK();
+  return Status::IOError("point " + std::string(name) + ": " + ErrnoText(rule->action) +
+                         " (injected: " + what + ")");
 }
 
 void FaultyFileSystem::DropDirtyData(const std::string& path) {

@@ -94,6 +94,12 @@ class FaultyFileSystem final : public FileSystem, public PointObserver {
   void AfterSuccessfulSync(const std::string& path);
 
  private:
+  // Counts a match for each rule `matches` accepts, in plan order, and returns the first whose
+  // occurrence or probability says it fires now (null when none). Requires mu_.
+  const FaultRule* FirstFiring(const std::function<bool(const FaultRule&)>& matches);
+  // Records a fault that fired; a crash stops the machine. Requires mu_.
+  void Inject(const FaultRule& rule, const std::string& what);
+
   struct Override {
     std::string path;
     uint64_t offset;
