@@ -69,6 +69,7 @@ Status DurableLog::SyncSegment() {
     if (!options_.HasInjectedBug(InjectedBug::kRetryFailedSync) || !file_->Sync().ok()) {
       return Fail(s.Annotate("sync of " + segment_name_));
     }
+    writer_->ForgetSyncErrorForInjectedBug();
   }
   if (Status s = Point("wal.sync.after"); !s.ok()) return s;
   unsynced_ = false;
