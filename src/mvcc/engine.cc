@@ -56,9 +56,11 @@ void Engine::ReleaseSnapshot(SnapshotRegistry::Entry* entry) {
   if (lock.owns_lock()) DrainGarbage();
 }
 
-bool Engine::Read(uint64_t timestamp, std::string_view key, std::string* value) {
+bool Engine::Read(uint64_t timestamp, std::string_view key, std::string* value,
+                  uint64_t* version_timestamp) {
   ReadMostlyLatch::SharedGuard guard(latch_);
   const Version* v = VisibleAt(index_.Find(key), timestamp);
+  if (version_timestamp != nullptr) *version_timestamp = v != nullptr ? v->timestamp() : 0;
   if (v == nullptr || v->tombstone()) return false;
   value->assign(v->value());
   return true;
@@ -213,7 +215,8 @@ Status Engine::Commit(TxnState* txn) {
     if (status.IsConflict()) Bump(conflicts_, 1);
     return status;
   }
-  Install(txn->writes, registry_.latest() + 1, &txn->snapshot);
+  txn->commit_timestamp = registry_.latest() + 1;
+  Install(txn->writes, txn->commit_timestamp, &txn->snapshot);
   Bump(commits_, 1);
   return Status::OK();
 }
@@ -323,6 +326,7 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
       continue;
     }
     FindSlots(txn->writes);
+    txn->commit_timestamp = pending_[i].timestamp;
     Install(txn->writes, pending_[i].timestamp, &txn->snapshot);
     Bump(commits_, 1);
   }

@@ -98,6 +98,9 @@ class Engine {
       steps_->OnStep({name, txn, key});
     }
   }
+  bool ObservesSteps() const { return steps_ != nullptr; }
+  // Reports what a step did; call only when ObservesSteps().
+  void ReportOutcome(const StepOutcome& outcome) { steps_->OnOutcome(outcome); }
   // Testing only (InjectedBug::kSkipWriteConflicts): commits ignore write-write conflicts.
   void SkipWriteConflictsForTesting(bool skip) { skip_write_conflicts_ = skip; }
 
@@ -114,8 +117,11 @@ class Engine {
   // Unregisters; collects the garbage it was holding back if no commit is running.
   void ReleaseSnapshot(SnapshotRegistry::Entry* entry);
 
-  // The value of `key` at snapshot `timestamp`; false when absent or deleted there.
-  bool Read(uint64_t timestamp, std::string_view key, std::string* value);
+  // The value of `key` at snapshot `timestamp`; false when absent or deleted there. When
+  // `version_timestamp` is given it receives the commit timestamp of the version found (a
+  // tombstone's too), 0 when the key had no version at `timestamp`.
+  bool Read(uint64_t timestamp, std::string_view key, std::string* value,
+            uint64_t* version_timestamp = nullptr);
   // The value of `key` in the latest committed state.
   bool ReadLatest(std::string_view key, std::string* value);
   // Appends to `out` up to `max` visible entries of `range` at `timestamp`, in scan order,

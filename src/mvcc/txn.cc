@@ -15,6 +15,12 @@ TxnState::TxnState(std::shared_ptr<Engine> engine_in, const TxnOptions& options_
     : engine(std::move(engine_in)), options(options_in), id(engine->NewTxnId()) {
   engine->PassStep("txn.begin", id);
   engine->AcquireSnapshot(&snapshot);
+  if (engine->ObservesSteps()) [[unlikely]] {
+    engine->ReportOutcome({.name = "txn.begin",
+                           .txn = id,
+                           .timestamp = snapshot.timestamp,
+                           .serializable = options.isolation == IsolationLevel::kSerializable});
+  }
 }
 
 TxnState::~TxnState() { engine->ReleaseSnapshot(&snapshot); }
@@ -97,14 +103,29 @@ Result<std::string> Txn::Get(std::string_view key) {
 Status Txn::Get(std::string_view key, std::string* value) {
   if (state_ == nullptr) return NoState("Get");
   if (Status s = state_->CheckUsable("Get"); !s.ok()) return s;
-  state_->engine->PassStep("txn.get", state_->id, key);
+  mvcc::Engine& engine = *state_->engine;
+  engine.PassStep("txn.get", state_->id, key);
   if (const mvcc::WriteBuffer::Entry* own = state_->writes.Find(key)) {  // read your own writes
+    if (engine.ObservesSteps()) [[unlikely]] {
+      engine.ReportOutcome({.name = "txn.get",
+                            .txn = state_->id,
+                            .key = key,
+                            .found = !own->tombstone,
+                            .own_write = true});
+    }
     if (own->tombstone) return KeyNotFound(key);
     value->assign(own->value);
     return Status::OK();
   }
   if (state_->RecordsReads()) state_->read_keys.emplace_back(key);
-  if (!state_->engine->Read(state_->snapshot.timestamp, key, value)) return KeyNotFound(key);
+  if (engine.ObservesSteps()) [[unlikely]] {
+    uint64_t version = 0;
+    const bool found = engine.Read(state_->snapshot.timestamp, key, value, &version);
+    engine.ReportOutcome(
+        {.name = "txn.get", .txn = state_->id, .key = key, .timestamp = version, .found = found});
+    return found ? Status::OK() : KeyNotFound(key);
+  }
+  if (!engine.Read(state_->snapshot.timestamp, key, value)) return KeyNotFound(key);
   return Status::OK();
 }
 
@@ -136,6 +157,14 @@ Iterator Txn::NewIterator(const ScanRange& range) {
     return Iterator(std::make_unique<mvcc::IteratorState>(std::move(s)));
   }
   state_->engine->PassStep("txn.scan", state_->id, range.begin);
+  if (state_->engine->ObservesSteps()) [[unlikely]] {
+    state_->engine->ReportOutcome({.name = "txn.scan",
+                                   .txn = state_->id,
+                                   .key = range.begin,
+                                   .end = range.end,
+                                   .has_end = range.has_end,
+                                   .timestamp = state_->snapshot.timestamp});
+  }
   if (state_->RecordsReads()) state_->read_ranges.push_back(range);
   return Iterator(std::make_unique<mvcc::IteratorState>(*state_, range));
 }
@@ -150,6 +179,12 @@ Status Txn::Commit() {
   if (s.ok()) {
     state_->engine->PassStep("txn.commit", state_->id);
     s = state_->engine->Commit(state_.get());
+    if (state_->engine->ObservesSteps()) [[unlikely]] {
+      state_->engine->ReportOutcome({.name = "txn.commit",
+                                     .txn = state_->id,
+                                     .timestamp = state_->commit_timestamp,
+                                     .found = s.ok()});
+    }
   }
   // Either way the transaction is over, unless it had already finished before this call.
   if (state_->phase == mvcc::TxnState::Phase::kActive) {
@@ -162,6 +197,9 @@ Status Txn::Rollback() {
   if (state_ == nullptr) return NoState("Rollback");
   Status s = state_->CheckUsable("Rollback");
   if (state_->phase == mvcc::TxnState::Phase::kActive) {
+    if (state_->engine->ObservesSteps()) [[unlikely]] {
+      state_->engine->ReportOutcome({.name = "txn.rollback", .txn = state_->id});
+    }
     state_->Finish(mvcc::TxnState::Phase::kRolledBack);
   }
   return s;

@@ -42,6 +42,7 @@ class TxnState {
   const uint64_t id;  // for scheduling steps and traces
   SnapshotRegistry::Entry snapshot;
   Phase phase = Phase::kActive;
+  uint64_t commit_timestamp = 0;  // set when its writes are installed
   WriteBuffer writes;
   std::vector<std::string> read_keys;  // serializable: keys looked up (present or absent)
   std::vector<ScanRange> read_ranges;  // serializable: ranges scanned

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "memdb/db/db.h"
 #include "memdb/sim/explore.h"
@@ -34,6 +35,10 @@ void CounterBody(sim::Simulation& simulation, uint32_t bugs) {
     });
   }
   simulation.Run();
+  if (const std::vector<sim::Anomaly> anomalies = scheduled.CheckHistory(); !anomalies.empty()) {
+    simulation.Fail(anomalies.front().ToString());
+    return;
+  }
   const int counter = std::stoi(db.Get("counter").value());
   if (counter != committed) {
     simulation.Fail("lost update: " + std::to_string(committed) +
@@ -80,6 +85,8 @@ TEST_P(LostUpdateTest, BrokenValidationIsFoundAndReplays) {
   const sim::ExploreReport report =
       sim::Explore(options, [bug](sim::Simulation& s) { CounterBody(s, bug); });
   ASSERT_FALSE(report.ok()) << "the lost update was not found: " << report.ToString();
+  EXPECT_TRUE(report.failure->result.failure.message.starts_with("lost update between t"))
+      << report.ToString();
   const std::string schedule = report.failure->schedule;
   // The schedule string replays the failure.
   sim::ExploreOptions replay;

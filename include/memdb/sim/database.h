@@ -16,8 +16,10 @@
 #define MEMDB_SIM_DATABASE_H_
 
 #include <memory>
+#include <vector>
 
 #include "memdb/db/db.h"
+#include "memdb/sim/history.h"
 
 namespace memdb::sim {
 
@@ -27,6 +29,12 @@ class ScheduledDatabase {
   ~ScheduledDatabase();
   ScheduledDatabase(const ScheduledDatabase&) = delete;
   ScheduledDatabase& operator=(const ScheduledDatabase&) = delete;
+
+  // Every transaction of the database begun while this object lives (memdb/sim/history.h).
+  const History& history() const;
+  // sim::CheckHistory(history(), against): the anomalies that the promised isolation (or
+  // `against`) forbids; empty if none.
+  std::vector<Anomaly> CheckHistory(std::optional<IsolationLevel> against = std::nullopt) const;
 
  private:
   class Observer;
