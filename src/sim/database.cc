@@ -33,7 +33,13 @@ class ScheduledDatabase::Observer final : public StepObserver {
       name_.append(step.key);
       name_ += ')';
     }
-    Point(name_);
+    // A read or write of one key commutes with another transaction's read or write of another
+    // key; begin, commit, the commit path, scans and checkpoints depend on everything.
+    if (!step.key.empty() && step.name != "txn.scan") {
+      KeyPoint(name_, step.key);
+    } else {
+      Point(name_);
+    }
   }
 
   void OnOutcome(const StepOutcome& outcome) override {

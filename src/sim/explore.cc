@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,11 @@ RunResult RunBody(Simulation& sim, const std::function<void(Simulation&)>& body)
   return sim.result();
 }
 
+Options OptionsFor(const ExploreOptions& o, uint64_t seed) {
+  return Options{
+      .seed = seed, .strategy = o.strategy, .reduction = o.reduction, .max_steps = o.max_steps};
+}
+
 bool OverBudget(const ExploreOptions& o, std::chrono::steady_clock::time_point start) {
   return o.time_budget.count() > 0 && std::chrono::steady_clock::now() - start >= o.time_budget;
 }
@@ -40,6 +47,8 @@ ExploreFailure MakeFailure(uint64_t iteration, const Options& opts, RunResult re
   f.seed = opts.seed;
   f.strategy = opts.strategy;
   f.schedule = result.trace;
+  f.original_schedule = result.trace;
+  f.original_preemptions = result.preemptions;
   f.result = std::move(result);
   return f;
 }
@@ -70,7 +79,7 @@ ExploreReport ExploreExhaustive(const ExploreOptions& o,
     std::vector<size_t> prefix = std::move(buckets[b].back());
     buckets[b].pop_back();
 
-    Options opts{o.seed, o.strategy, o.max_steps};
+    Options opts = OptionsFor(o, o.seed);
     Simulation sim(opts);
     internal::ExhaustiveTrail& trail = SchedulerOf(sim).trail();
     trail.prefix = prefix;
@@ -141,6 +150,79 @@ void CheckDeterminism(const Options& opts, const std::function<void(Simulation&)
                         "the schedule (time, addresses, state kept between runs)";
 }
 
+// One run that follows `prefix` (fiber indices) and then never preempts.
+struct PrefixRun {
+  RunResult result;
+  std::vector<internal::Decision> decisions;
+};
+PrefixRun RunPrefix(const std::vector<size_t>& prefix, const ExploreOptions& o,
+                    const std::function<void(Simulation&)>& body) {
+  Options opts = OptionsFor(o, o.seed);
+  opts.strategy = Strategy::Exhaustive();
+  Simulation sim(opts);
+  SchedulerOf(sim).trail().prefix = prefix;
+  PrefixRun run;
+  run.result = RunBody(sim, body);
+  run.decisions = std::move(SchedulerOf(sim).trail().decisions);
+  return run;
+}
+
+// The fiber indices of `trace`'s tokens ("t1:get(a) t2:put(a)"), by the fibers' names.
+std::vector<size_t> TraceToPrefix(const std::string& trace, const internal::Scheduler& sched) {
+  std::vector<size_t> prefix;
+  for (size_t pos = 0; pos < trace.size();) {
+    size_t end = trace.find(' ', pos);
+    if (end == std::string::npos) end = trace.size();
+    const std::string_view token(trace.data() + pos, end - pos);
+    prefix.push_back(sched.FiberIndex(token.substr(0, token.find(':'))));
+    pos = end + 1;
+  }
+  return prefix;
+}
+
+// docs/deterministic-scheduling.md, "Shrinking". `prefix` replays the failure found.
+void Shrink(const ExploreOptions& o, const std::function<void(Simulation&)>& body,
+            std::vector<size_t> prefix, ExploreFailure* failure) {
+  const FailureKind kind = failure->result.failure.kind;
+  auto same_failure = [&](const RunResult& r) { return r.failure.kind == kind; };
+  PrefixRun current = RunPrefix(prefix, o, body);
+  ++failure->shrink_runs;
+  if (!same_failure(current.result)) return;  // does not replay by indices: leave it alone
+  // Truncation: cut the schedule at a preemption and go on with the fiber it preempted.
+  for (bool improved = true; improved && current.result.preemptions > 0;) {
+    improved = false;
+    for (size_t i = current.decisions.size(); i-- > 0;) {
+      const internal::Decision& d = current.decisions[i];
+      if (!d.prev_ready || d.chosen == d.prev) continue;
+      if (failure->shrink_runs >= o.shrink_budget) break;
+      std::vector<size_t> candidate;
+      for (size_t k = 0; k < i; ++k) candidate.push_back(current.decisions[k].chosen);
+      candidate.push_back(d.prev);
+      PrefixRun run = RunPrefix(candidate, o, body);
+      ++failure->shrink_runs;
+      if (same_failure(run.result)) {
+        current = std::move(run);
+        improved = true;
+        break;
+      }
+    }
+  }
+  // Fewest preemptions first: is there a failing schedule with fewer still?
+  if (current.result.preemptions > 0 && failure->shrink_runs < o.shrink_budget) {
+    ExploreOptions bounded = o;
+    bounded.strategy = Strategy::Exhaustive(static_cast<int>(current.result.preemptions) - 1);
+    bounded.iterations = o.shrink_budget - failure->shrink_runs;
+    bounded.time_budget = std::chrono::milliseconds(0);
+    const ExploreReport search = ExploreExhaustive(bounded, body);
+    failure->shrink_runs += search.schedules_run;
+    if (search.failure && same_failure(search.failure->result)) {
+      current.result = search.failure->result;
+    }
+  }
+  failure->schedule = current.result.trace;
+  failure->result = std::move(current.result);
+}
+
 }  // namespace
 
 ExploreReport Explore(const ExploreOptions& options, const std::function<void(Simulation&)>& body) {
@@ -152,7 +234,7 @@ ExploreReport Explore(const ExploreOptions& options, const std::function<void(Si
   Random seeds(options.seed);
   uint64_t longest = 0;
   for (uint64_t i = 0; i < options.iterations && !OverBudget(options, start); ++i) {
-    Options opts{seeds.Next(), options.strategy, options.max_steps};
+    Options opts = OptionsFor(options, seeds.Next());
     if (opts.strategy.kind == StrategyKind::kPct && opts.strategy.pct_steps == 0) {
       // PCT needs k, the length of a run: take the longest seen so far.
       opts.strategy.pct_steps = longest == 0 ? 16 : longest;
@@ -162,8 +244,13 @@ ExploreReport Explore(const ExploreOptions& options, const std::function<void(Si
     ++report.schedules_run;
     longest = std::max(longest, result.decisions);
     if (!result.ok()) {
+      std::vector<size_t> prefix = TraceToPrefix(result.trace, SchedulerOf(sim));
       report.failure = MakeFailure(i, opts, std::move(result));
       CheckDeterminism(opts, body, &*report.failure);
+      if (options.shrink && report.failure->deterministic &&
+          report.failure->original_preemptions > 0) {
+        Shrink(options, body, std::move(prefix), &*report.failure);
+      }
       return report;
     }
   }
@@ -180,8 +267,16 @@ std::string ExploreReport::ToString() const {
   }
   const ExploreFailure& f = *failure;
   s += "; schedule #" + std::to_string(f.iteration) + " failed: " + f.result.failure.ToString();
-  s += "\n  replay with Options{.seed = " + std::to_string(f.seed) + "} and strategy " +
-       f.strategy.ToString() + ", or Strategy::Replay(\"" + f.schedule + "\")";
+  s += "\n  replay with Strategy::Replay(\"" + f.schedule + "\")";
+  if (f.schedule != f.original_schedule) {
+    s += "\n  (shrunk from " + std::to_string(f.original_preemptions) + " to " +
+         std::to_string(f.result.preemptions) + " preemptions in " + std::to_string(f.shrink_runs) +
+         " runs; the run as found: Options{.seed = " + std::to_string(f.seed) + "} with strategy " +
+         f.strategy.ToString() + ")";
+  } else {
+    s += ", or Options{.seed = " + std::to_string(f.seed) + "} with strategy " +
+         f.strategy.ToString();
+  }
   s += "\n  " + f.result.ToString();
   if (!f.deterministic) s += "\n  NOT DETERMINISTIC: " + f.divergence;
   return s;

@@ -276,6 +276,13 @@ Fiber* Scheduler::Decide(Fiber* prev) {
     aborting_ = true;
     return nullptr;
   }
+  if (!orderings_.empty() && !ApplyOrderings(ready)) {
+    return nullptr;
+  }
+  if (options_.reduction == Reduction::kKeyAware && prev != nullptr &&
+      prev->state == Fiber::State::kPending) {
+    KeepDependent(prev, ready);
+  }
   // Called even with one choice: replay and exhaustive search track every decision.
   const size_t i = strategy_->Choose(prev, ready, result_.decisions);
   if (trail_.nondeterministic) {
@@ -296,8 +303,53 @@ Fiber* Scheduler::Decide(Fiber* prev) {
   ++result_.decisions;
   chosen->state = Fiber::State::kRunning;
   chosen->last_point = chosen->step;
+  if (!orderings_.empty()) {
+    chosen->callbacks = orderings_.Executed(chosen->name + ':' + chosen->step);
+  }
   last_ = chosen;
   return chosen;
+}
+
+bool Scheduler::ApplyOrderings(std::vector<Fiber*>& ready) {
+  std::vector<Fiber*> free;
+  std::string held;
+  for (Fiber* f : ready) {
+    if (const std::string* edge = orderings_.HeldBy(f->name + ':' + f->step)) {
+      held += (held.empty() ? "" : "; ") + f->name + ':' + f->step + " is held by " +
+              orderings_.Explain(*edge);
+    } else {
+      free.push_back(f);
+    }
+  }
+  if (!free.empty()) {
+    ready = std::move(free);
+    return true;
+  }
+  std::string others;
+  for (auto& f : fibers_) {
+    if (f->state == Fiber::State::kDone) {
+      others += " " + f->name + " ended;";
+    } else if (f->state == Fiber::State::kBlocked) {
+      others += " " + f->name + " waits for " + f->waiting_for + ";";
+    }
+  }
+  if (!others.empty()) others.pop_back();
+  RecordFailure(FailureKind::kUnsatisfiableOrder, "",
+                "no fiber can run: " + held + (others.empty() ? "" : ";" + others));
+  aborting_ = true;
+  return false;
+}
+
+void Scheduler::KeepDependent(const Fiber* prev, std::vector<Fiber*>& ready) {
+  if (!prev->keyed) return;  // an unkeyed step depends on every other step
+  std::erase_if(ready,
+                [prev](const Fiber* f) { return f != prev && f->keyed && f->key != prev->key; });
+}
+
+void Scheduler::RunCallbacks(Fiber* self) {
+  std::vector<const std::function<void()>*> callbacks = std::move(self->callbacks);
+  self->callbacks.clear();
+  for (const std::function<void()>* callback : callbacks) (*callback)();
 }
 
 void Scheduler::SwitchTo(Fiber* self, Fiber* next) {
@@ -311,7 +363,7 @@ void Scheduler::SwitchTo(Fiber* self, Fiber* next) {
   running_ = self;
 }
 
-void Scheduler::OnPoint(std::string_view name) {
+void Scheduler::OnPoint(std::string_view name, const std::string_view* key) {
   Fiber* self = running_;
   if (self == nullptr) {
     return;  // the main context (Run's caller) is not a fiber of the simulation
@@ -322,8 +374,11 @@ void Scheduler::OnPoint(std::string_view name) {
   }
   self->state = Fiber::State::kPending;
   self->step = Sanitize(std::string(name), false);
+  self->keyed = key != nullptr;
+  if (key != nullptr) self->key.assign(*key);
   SwitchTo(self, started_ ? Decide(self) : nullptr);
   ThrowIfAborting();
+  if (!self->callbacks.empty()) RunCallbacks(self);
 }
 
 bool Scheduler::Block(std::string waiting_for, const void* channel, bool has_deadline,
@@ -339,10 +394,12 @@ bool Scheduler::Block(std::string waiting_for, const void* channel, bool has_dea
   self->has_deadline = has_deadline;
   self->deadline = deadline;
   self->timed_out = false;
+  self->keyed = false;  // its wake-up step depends on every other step
   SwitchTo(self, started_ ? Decide(self) : nullptr);
   self->channel = nullptr;
   self->has_deadline = false;
   ThrowIfAborting();
+  if (!self->callbacks.empty()) RunCallbacks(self);
   return self->timed_out;
 }
 
@@ -363,6 +420,15 @@ RunResult Scheduler::Run() {
     return result_;
   }
   ran_ = true;
+  {
+    std::vector<std::string> names;
+    for (auto& f : fibers_) names.push_back(f->name);
+    if (std::string error = orderings_.Validate(names); !error.empty()) {
+      RecordFailure(FailureKind::kMisuse, "", std::move(error));
+      result_.trace_hash = Fnv1a64(result_.trace);
+      return result_;
+    }
+  }
   current = this;
   main_ctx_ = boost::fibers::context::active();
   boost::fibers::use_scheduling_algorithm<SimAlgorithm>(this);

@@ -19,6 +19,7 @@
 
 #include "memdb/sim/simulation.h"
 #include "memdb/util/random.h"
+#include "sim/ordering.h"
 
 namespace memdb::sim::internal {
 
@@ -30,7 +31,12 @@ struct Fiber {
   boost::fibers::fiber handle;
   boost::fibers::context* ctx = nullptr;
   State state = State::kNew;
-  std::string step;        // kPending: the step it will execute when chosen
+  std::string step;  // kPending: the step it will execute when chosen
+  // kPending: the key its next step touches alone (a KeyPoint), for key-aware reduction.
+  bool keyed = false;
+  std::string key;
+  // Forced-ordering callbacks to run when it resumes to execute its step.
+  std::vector<const std::function<void()>*> callbacks;
   std::string last_point;  // the step it executed last
   // kBlocked: what it waits for, the channel that wakes it (nullptr: only its timer) and the
   // virtual time at which it wakes anyway (has_deadline).
@@ -86,7 +92,8 @@ class Scheduler {
   void Fail(std::string message);
 
   // Called from inside this scheduler's fibers.
-  void OnPoint(std::string_view name);
+  // `key`: the key the step touches alone (KeyPoint), or nullptr.
+  void OnPoint(std::string_view name, const std::string_view* key);
   // Blocks the running fiber; returns true if its deadline passed rather than a wake-up.
   bool Block(std::string waiting_for, const void* channel, bool has_deadline, uint64_t deadline);
   // Makes every fiber blocked on `channel` runnable.
@@ -97,6 +104,14 @@ class Scheduler {
   uint64_t now() const { return now_; }
 
   const Options& options() const { return options_; }
+  Orderings& orderings() { return orderings_; }
+  // The spawn index of the fiber named `name`, or SIZE_MAX.
+  size_t FiberIndex(std::string_view name) const {
+    for (const auto& f : fibers_) {
+      if (f->name == name) return f->index;
+    }
+    return SIZE_MAX;
+  }
   RunResult& result() { return result_; }
   ExhaustiveTrail& trail() { return trail_; }
 
@@ -114,10 +129,18 @@ class Scheduler {
   // Switches from `self` (nullptr: the main context) to `next` (nullptr: the main context).
   void SwitchTo(Fiber* self, Fiber* next);
   void ThrowIfAborting();
+  // Removes from `ready` the fibers held back by a forced ordering; false (and the run failed)
+  // when none is left.
+  bool ApplyOrderings(std::vector<Fiber*>& ready);
+  // Key-aware reduction: keeps `prev` and the fibers whose next step depends on prev's.
+  static void KeepDependent(const Fiber* prev, std::vector<Fiber*>& ready);
+  // Runs the callbacks queued for `self` by the decision that chose it.
+  void RunCallbacks(Fiber* self);
 
   Options options_;
   Random rng_;
   ExhaustiveTrail trail_;
+  Orderings orderings_;
   std::unique_ptr<StrategyImpl> strategy_;
   std::vector<std::unique_ptr<Fiber>> fibers_;
   Fiber* running_ = nullptr;

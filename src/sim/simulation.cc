@@ -89,6 +89,8 @@ const char* FailureKindName(FailureKind kind) {
       return "failed";
     case FailureKind::kNondeterminism:
       return "nondeterminism";
+    case FailureKind::kUnsatisfiableOrder:
+      return "unsatisfiable forced ordering";
     case FailureKind::kMisuse:
       return "misuse";
   }
@@ -132,12 +134,21 @@ RunResult Simulation::Run() { return impl_->sched.Run(); }
 
 void Simulation::Fail(std::string message) { impl_->sched.Fail(std::move(message)); }
 
+void Simulation::Order(std::string_view before, std::string_view after) {
+  impl_->sched.orderings().AddEdge(before, after);
+}
+
+void Simulation::AtStep(std::string_view token, std::function<void()> callback) {
+  impl_->sched.orderings().AddCallback(token, std::move(callback));
+}
+
 const Options& Simulation::options() const { return impl_->sched.options(); }
 
 const RunResult& Simulation::result() const { return impl_->sched.result(); }
 
 namespace internal {
-void PointSlow(std::string_view name) { current->OnPoint(name); }
+void PointSlow(std::string_view name) { current->OnPoint(name, nullptr); }
+void KeyPointSlow(std::string_view name, std::string_view key) { current->OnPoint(name, &key); }
 }  // namespace internal
 
 uint64_t Now() {

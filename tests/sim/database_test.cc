@@ -87,6 +87,8 @@ TEST_P(LostUpdateTest, BrokenValidationIsFoundAndReplays) {
   ASSERT_FALSE(report.ok()) << "the lost update was not found: " << report.ToString();
   EXPECT_TRUE(report.failure->result.failure.message.starts_with("lost update between t"))
       << report.ToString();
+  // Shrunk before it is reported.
+  EXPECT_LE(report.failure->result.preemptions, 2u) << report.ToString();
   const std::string schedule = report.failure->schedule;
   // The schedule string replays the failure.
   sim::ExploreOptions replay;

@@ -32,8 +32,7 @@ void OnCallBody(sim::Simulation& simulation, IsolationLevel isolation) {
   }
   simulation.Run();
   // Checked against serializability: under kSnapshot the oracle names what SI lets through.
-  const std::vector<sim::Anomaly> anomalies =
-      scheduled.CheckHistory(IsolationLevel::kSerializable);
+  const std::vector<sim::Anomaly> anomalies = scheduled.CheckHistory(IsolationLevel::kSerializable);
   if (!anomalies.empty()) {
     simulation.Fail(anomalies.front().ToString());
   } else if (db.Get("alice").value() == "off" && db.Get("bob").value() == "off") {

@@ -28,17 +28,27 @@ struct ExploreOptions {
   // Stop after this much wall time (0 = no limit); the report says how many schedules ran.
   std::chrono::milliseconds time_budget{0};
   uint64_t max_steps = 100000;  // per schedule, as Options::max_steps
+  Reduction reduction = Reduction::kKeyAware;
+  // Shrink a failing schedule before reporting it: first drop its preemptions from the last
+  // one backwards (each candidate runs the schedule up to a preemption, then goes on without
+  // preempting), then search all schedules with fewer preemptions, fewest first, within
+  // `shrink_budget` more runs. The failure kind must stay the same.
+  bool shrink = true;
+  uint64_t shrink_budget = 2000;
 };
 
 struct ExploreFailure {
   uint64_t iteration = 0;  // 0-based
-  // Options{seed, strategy} replays the run with the same body, as does
-  // Strategy::Replay(schedule) with any seed.
+  // Options{seed, strategy} replays the failing run as found (original_schedule);
+  // Strategy::Replay(schedule) replays the shrunk one, with any seed.
   uint64_t seed = 0;
   // As resolved for that iteration: PCT's k filled in; for kExhaustive, Replay(schedule).
   Strategy strategy;
-  std::string schedule;
-  RunResult result;
+  std::string schedule;  // shrunk (== original_schedule when shrinking found nothing smaller)
+  RunResult result;      // of the shrunk schedule
+  std::string original_schedule;
+  uint64_t original_preemptions = 0;
+  uint64_t shrink_runs = 0;  // schedules run while shrinking
   // The determinism self-check: the failing run is run a second time with the same seed and
   // strategy. False when the two traces differ (the body depends on something besides the
   // schedule: time, addresses, global state), with the first diverging decision named.

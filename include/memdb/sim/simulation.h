@@ -54,9 +54,20 @@ struct Strategy {
   std::string ToString() const;
 };
 
+// Which points a preemption is considered at (docs/deterministic-scheduling.md, "Key-aware
+// reduction").
+enum class Reduction {
+  // When the fiber that ran last can go on, switch only to a fiber whose next step depends on
+  // its next step. Two steps are independent iff both are KeyPoints on different keys (a
+  // transaction's get/put/delete of different keys); every other point depends on all.
+  kKeyAware,
+  kEveryPoint,  // consider a preemption at every point
+};
+
 struct Options {
   uint64_t seed = 0;
   Strategy strategy;
+  Reduction reduction = Reduction::kKeyAware;
   // A run that takes more decisions than this fails with FailureKind::kStepLimit.
   uint64_t max_steps = 100000;
   // The stack of each fiber (Boost.Fiber's default is 128 KiB).
@@ -65,12 +76,13 @@ struct Options {
 
 enum class FailureKind {
   kNone,
-  kException,       // an exception escaped a fiber's body
-  kDeadlock,        // every live fiber was blocked and no virtual timer was pending
-  kStepLimit,       // Options::max_steps decisions were taken
-  kFailed,          // Simulation::Fail was called
-  kNondeterminism,  // an exhaustive prefix could not be followed: the body is not deterministic
-  kMisuse,          // Run called twice, inside another simulation, Spawn during Run, ...
+  kException,           // an exception escaped a fiber's body
+  kDeadlock,            // every live fiber was blocked and no virtual timer was pending
+  kStepLimit,           // Options::max_steps decisions were taken
+  kFailed,              // Simulation::Fail was called
+  kNondeterminism,      // an exhaustive prefix could not be followed: the body is not deterministic
+  kMisuse,              // Run called twice, inside another simulation, Spawn during Run, ...
+  kUnsatisfiableOrder,  // a forced ordering held back every fiber that could run
 };
 const char* FailureKindName(FailureKind kind);
 
@@ -125,6 +137,17 @@ class Simulation {
   // a deadlock. Call once.
   RunResult Run();
 
+  // Forced ordering: the step `after` may not execute before the step `before` has. Both are
+  // schedule tokens "fiber:step", optionally suffixed "#n" for the n-th occurrence; without
+  // numbers the k-th `after` waits for the k-th `before`. Everything the edges leave open is
+  // still decided by the strategy. An edge that names no spawned fiber fails the run with
+  // kMisuse; one that holds back every fiber that could run fails it with
+  // kUnsatisfiableOrder, naming the edge -- never a hang. Call before Run.
+  void Order(std::string_view before, std::string_view after);
+  // Runs `callback` on the fiber that executes the step `token` ("fiber:step" or
+  // "fiber:step#n"), just before the step's code; each occurrence, or the n-th. Call before Run.
+  void AtStep(std::string_view token, std::function<void()> callback);
+
   // Marks the run as failed (FailureKind::kFailed). Inside a fiber it also ends the run; after
   // Run (an invariant checked by the test body) it amends the result that Explore reports.
   // The first failure wins.
@@ -145,6 +168,7 @@ class Scheduler;
 // The simulation running on this thread, if any.
 extern thread_local constinit Scheduler* current;
 void PointSlow(std::string_view name);
+void KeyPointSlow(std::string_view name, std::string_view key);
 }  // namespace internal
 
 // A scheduling point: inside a simulation fiber the strategy decides which fiber executes its
@@ -153,6 +177,14 @@ void PointSlow(std::string_view name);
 inline void Point(std::string_view name) {
   if (internal::current != nullptr) [[unlikely]] {
     internal::PointSlow(name);
+  }
+}
+
+// A scheduling point whose step touches only `key` (a transaction's read or write of it), so
+// that key-aware reduction can skip preempting it for a step on another key.
+inline void KeyPoint(std::string_view name, std::string_view key) {
+  if (internal::current != nullptr) [[unlikely]] {
+    internal::KeyPointSlow(name, key);
   }
 }
 
