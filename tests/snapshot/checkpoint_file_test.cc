@@ -12,38 +12,16 @@
 #include <utility>
 #include <vector>
 
+#include "allocation_watch.h"
 #include "memdb/util/random.h"
 #include "test_support.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 
-// Every allocation of this test binary passes through here so that the "claims 2^31 bytes"
-// tests can prove the reader never asked for such a block -- not merely that it survived the
-// request (a failed 2^40-byte request throws bad_alloc, which the reader would also turn into
-// Corruption). Only one file of a binary may replace these.
-namespace {
-std::atomic<size_t> g_largest_allocation{0};
-
-void* TrackedAllocate(size_t size) {
-  size_t seen = g_largest_allocation.load(std::memory_order_relaxed);
-  while (size > seen &&
-         !g_largest_allocation.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
-  }
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(size_t size) { return TrackedAllocate(size); }
-void* operator new[](size_t size) { return TrackedAllocate(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
-
 namespace memdb::snapshot {
 namespace {
 
+using test::AllocationWatch;
 using test::HasCode;
 using test::IsOk;
 using Code = Status::Code;
@@ -55,13 +33,6 @@ constexpr size_t kChunkHeaderSize = 9;
 constexpr size_t kTrailerSize = 37;
 constexpr uint8_t kDataChunk = 1;
 constexpr uint8_t kTrailerChunk = 2;
-
-// The largest single allocation made while it is alive.
-class AllocationWatch {
- public:
-  AllocationWatch() { g_largest_allocation.store(0); }
-  size_t Largest() const { return g_largest_allocation.load(); }
-};
 
 // A WritableFile over a std::string, counting syncs; it can be told to fail an Append.
 class StringWritableFile : public WritableFile {

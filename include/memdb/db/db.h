@@ -21,6 +21,7 @@
 #ifndef MEMDB_DB_DB_H_
 #define MEMDB_DB_DB_H_
 
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@
 #include "memdb/db/options.h"
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/txn.h"
+#include "memdb/snapshot/snapshot.h"
 #include "memdb/util/result.h"
 #include "memdb/util/status.h"
 
@@ -51,6 +53,15 @@ class Db final : public KvStore {
   // checkpoint is damaged beyond what options.recovery_mode tolerates (no file is changed
   // then); NotSupported for files from a newer memdb; IOError.
   static Result<Db> Open(const Options& options);
+  // Opens an in-memory database (options.path must be empty: InvalidArgument otherwise) whose
+  // initial state is the snapshot's entries, committed at its commit timestamp (at least 1).
+  // The snapshot's recorded options are not applied; `options` are. For fixture preload.
+  static Result<Db> OpenFromSnapshot(const Snapshot& snapshot, const Options& options = {});
+  // The same from a snapshot file in any format (binary, JSON, XML or a golden file), read
+  // through options.file_system (the real file system when null); ReadSnapshotFile's errors.
+  static Result<Db> OpenFromSnapshot(const std::string& path, const Options& options = {});
+  // The same from a stream holding a snapshot in any format; ReadSnapshot's errors.
+  static Result<Db> OpenFromSnapshot(std::istream& in, const Options& options = {});
 
   Db(Db&&) noexcept;
   Db& operator=(Db&&) noexcept;
@@ -75,6 +86,11 @@ class Db final : public KvStore {
   // own; tests call it to observe memory deterministically.
   void CollectGarbage();
   DbStats GetStats() const;
+
+  // The latest committed state as data: every live pair at one commit timestamp (a read-only
+  // snapshot, so concurrent commits are either wholly in it or not at all), with metadata.
+  // Errors: InvalidArgument when the database is closed or moved from.
+  Result<Snapshot> ExportSnapshot();
 
   // Durable databases. Writes a checkpoint of the latest committed state and removes the log
   // it covers; commits continue meanwhile. NotSupported for an in-memory database; IOError
