@@ -1,0 +1,39 @@
+// GoogleTest printers for memdb's types, so that a failing assertion shows a status, a result
+// or a whole (small) database in a readable, bounded form instead of raw object bytes.
+//
+//   Status          Conflict: key "a" was committed at ts 7 after this snapshot (ts 5)
+//   Result<T>       OK: <the value, printed by GoogleTest>  |  NotFound: ...
+//   Db              Db with 3 keys {"a"="1", "b"="\x00\x01", "c"="..."}  (16 entries at most)
+//
+// They are found by argument-dependent lookup, so include this header (memdb/testing/testing.h
+// does) in every test file that prints these types: a file without it prints raw bytes.
+#ifndef MEMDB_TESTING_PRINTERS_H_
+#define MEMDB_TESTING_PRINTERS_H_
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+
+#include "memdb/db/db.h"
+#include "memdb/util/result.h"
+#include "memdb/util/status.h"
+
+namespace memdb {
+
+void PrintTo(const Status& status, std::ostream* os);
+
+template <typename T>
+void PrintTo(const Result<T>& result, std::ostream* os) {
+  if (result.ok()) {
+    *os << "OK: " << ::testing::PrintToString(*result);
+  } else {
+    PrintTo(result.status(), os);
+  }
+}
+
+// The latest committed state, read in one snapshot; a closed database says so.
+void PrintTo(const Db& db, std::ostream* os);
+
+}  // namespace memdb
+
+#endif  // MEMDB_TESTING_PRINTERS_H_
