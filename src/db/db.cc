@@ -10,7 +10,9 @@
 #include "mvcc/engine.h"
 #include "mvcc/iterator_state.h"
 #include "mvcc/txn_state.h"
+#include "util/clock.h"
 #include "util/printable.h"
+#include "util/wait.h"
 
 namespace memdb {
 namespace {
@@ -22,17 +24,21 @@ Status MovedFrom(std::string_view operation) {
 }  // namespace
 
 Result<Db> Db::Open(const Options& options) {
+  return Open(options, ThreadWaitSeam(), SteadyClock());
+}
+
+Result<Db> Db::Open(const Options& options, WaitSeam* seam, Clock* clock) {
   if (options.max_update_attempts < 1) {
     return Status::InvalidArgument("Options::max_update_attempts must be at least 1, got " +
                                    std::to_string(options.max_update_attempts));
   }
-  if (!options.path.empty()) return OpenDurable(options);
+  if (!options.path.empty()) return OpenDurable(options, seam, clock);
   auto engine = std::make_shared<mvcc::Engine>();
   engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
   return Db(options, std::move(engine));
 }
 
-Result<Db> Db::OpenDurable(const Options& options) {
+Result<Db> Db::OpenDurable(const Options& options, WaitSeam* seam, Clock* clock) {
   if (options.wal_segment_bytes == 0) {
     return Status::InvalidArgument("Options::wal_segment_bytes must be positive");
   }
@@ -63,7 +69,7 @@ Result<Db> Db::OpenDurable(const Options& options) {
   mvcc::Engine* engine = recovered.engine.get();
   engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
   auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
-                                              recovered.next_segment, ThreadWaitSeam());
+                                              recovered.next_segment, seam, clock);
   if (recovered.needs_checkpoint) {
     // Re-base the log on a checkpoint so the discarded bytes are never read again.
     if (Status s = log->CheckpointBeforeStart(recovered.set_aside); !s.ok()) {
@@ -73,7 +79,7 @@ Result<Db> Db::OpenDurable(const Options& options) {
   }
   if (Status s = log->Start(); !s.ok()) return s;
   db::DurableLog* raw_log = log.get();
-  engine->SetCommitLog(std::move(log), ThreadWaitSeam());
+  engine->SetCommitLog(std::move(log), seam, clock);
   Db db(options, std::move(recovered.engine));
   db.log_ = raw_log;
   db.recovery_report_ = std::move(report);

@@ -10,12 +10,13 @@
 namespace memdb::db {
 
 DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-                       std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam)
+                       std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam,
+                       Clock* clock)
     : engine_(engine),
       fs_(std::move(fs)),
       options_(options),
       dir_(options.path),
-      clock_(SteadyClock()),
+      clock_(clock),
       points_(fs_->point_observer()),
       lock_(std::move(lock)),
       next_segment_(next_segment),

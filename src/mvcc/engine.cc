@@ -221,8 +221,9 @@ Status Engine::Commit(TxnState* txn) {
   return Status::OK();
 }
 
-void Engine::SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam) {
+void Engine::SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam, Clock* clock) {
   log_ = std::move(log);
+  clock_ = clock;
   queue_monitor_ = seam->NewMonitor();
 }
 

@@ -129,10 +129,11 @@ class Engine {
   bool ReadBatch(uint64_t timestamp, const ScanRange& range, const std::string_view* resume_after,
                  size_t max, std::vector<ReadEntry>* out);
 
-  // Sends every later commit through group commit and `log`, with waits made by `seam`.
+  // Sends every later commit through group commit and `log`, with waits made by `seam` and
+  // the gathering of groups timed by `clock`.
   // Call before the first transaction. The engine owns the log, so a transaction that outlives
   // its Db never reaches a destroyed one.
-  void SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam);
+  void SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam, Clock* clock);
   CommitLog* commit_log() const { return log_.get(); }
   // Validates, logs (when a CommitLog is set) and publishes `txn`'s writes; releases its
   // snapshot either way.

@@ -5,6 +5,7 @@
 
 #include "db/db_internal.h"
 #include "memdb/sim/simulation.h"
+#include "sim/seams.h"
 #include "util/steps.h"
 
 namespace memdb::sim {
@@ -85,6 +86,10 @@ class ScheduledDatabase::Observer final : public StepObserver {
   History history_;
   std::unordered_map<uint64_t, size_t> index_;  // txn id -> history_.transactions
 };
+
+Result<Db> OpenDatabase(const memdb::Options& options) {
+  return db::DbInternal::Open(options, FiberWaitSeam(), VirtualClock());
+}
 
 ScheduledDatabase::ScheduledDatabase(Db& db) : db_(db), observer_(std::make_unique<Observer>()) {
   db::DbInternal::SetStepObserver(db_, observer_.get());

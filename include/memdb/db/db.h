@@ -36,6 +36,8 @@
 
 namespace memdb {
 
+class WaitSeam;
+class Clock;
 namespace mvcc {
 class Engine;
 }
@@ -109,7 +111,10 @@ class Db final : public KvStore {
  private:
   friend class db::DbInternal;  // test-only plumbing (src/db/db_internal.h)
   Db(const Options& options, std::shared_ptr<mvcc::Engine> engine);
-  static Result<Db> OpenDurable(const Options& options);
+  // Open, with the blocking waits of a durable database (group commit, checkpoints) made
+  // through `seam` and its timing read from `clock`.
+  static Result<Db> Open(const Options& options, WaitSeam* seam, Clock* clock);
+  static Result<Db> OpenDurable(const Options& options, WaitSeam* seam, Clock* clock);
   void Close();
 
   Options options_;

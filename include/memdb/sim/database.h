@@ -10,8 +10,9 @@
 //   sim.Spawn("t2", [&] { ... });
 //   memdb::sim::RunResult r = sim.Run();   // r.trace: "t1:begin t2:begin t2:get(a) ..."
 //
-// Every step is a point: key-aware reduction (preempting only where two fibers' next steps
-// touch the same key) is not implemented yet (docs/deterministic-scheduling.md).
+// get/put/delete are KeyPoints on their key, so key-aware reduction (the default) does not
+// interleave steps on different keys (docs/deterministic-scheduling.md, section 7). The
+// transactions are also recorded for the history oracle: history(), CheckHistory().
 #ifndef MEMDB_SIM_DATABASE_H_
 #define MEMDB_SIM_DATABASE_H_
 
@@ -22,6 +23,14 @@
 #include "memdb/sim/history.h"
 
 namespace memdb::sim {
+
+// Db::Open for a database driven by simulation fibers: the blocking waits of a durable
+// database (group commit, checkpoints) park the waiting fiber -- a scheduling decision, and
+// a deadlock report instead of a hang -- and its timing reads the virtual clock. Use it for
+// every database whose operations run in simulation fibers; the result also works outside a
+// simulation as long as no wait has to block. In-memory databases never wait: Db::Open is
+// the same for them.
+[[nodiscard]] Result<Db> OpenDatabase(const memdb::Options& options);
 
 class ScheduledDatabase {
  public:
