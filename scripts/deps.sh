@@ -4,7 +4,9 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libgtest-dev libgmock-dev libbenchmark-dev
-          libcereal-dev libboost-fiber-dev libboost-context-dev "$@")
+          libcereal-dev libboost-fiber-dev libboost-context-dev
+          clang libclang-rt-14-dev  # fuzz/: libFuzzer
+          "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -35,3 +35,5 @@ elif [ "$sanitize" = "address" ]; then
   export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
 fi
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 "${filter[@]}"
+# The snapshot and golden loaders' libFuzzer target, for a bounded time (fuzz/run.sh).
+if [ -z "$sanitize" ]; then "$root/fuzz/run.sh" "${MEMDB_FUZZ_SECONDS:-60}"; fi
