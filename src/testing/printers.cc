@@ -6,6 +6,10 @@ namespace memdb {
 
 void PrintTo(const Status& status, std::ostream* os) { *os << status.ToString(); }
 
+void PrintTo(IsolationLevel level, std::ostream* os) {
+  *os << (level == IsolationLevel::kSerializable ? "kSerializable" : "kSnapshot");
+}
+
 void PrintTo(const Db& db, std::ostream* os) {
   // Reading is logically const: Db's read methods are non-const only because KvStore's are.
   Result<testing::KvState> state = testing::ReadState(const_cast<Db&>(db));

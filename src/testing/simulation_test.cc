@@ -70,14 +70,22 @@ void SimulationTest::TearDown() {
   }
 }
 
-void SimulationTest::Spawn(std::string name, std::function<void()> body) {
+sim::Simulation& SimulationTest::CurrentSimulation() {
   if (simulation_ == nullptr) {
     sim::Options options;
     options.seed = seed_;
     options.strategy = strategy_;
     simulation_ = std::make_unique<sim::Simulation>(options);
   }
-  simulation_->Spawn(std::move(name), std::move(body));
+  return *simulation_;
+}
+
+void SimulationTest::Spawn(std::string name, std::function<void()> body) {
+  CurrentSimulation().Spawn(std::move(name), std::move(body));
+}
+
+void SimulationTest::Order(std::string_view before, std::string_view after) {
+  CurrentSimulation().Order(before, after);
 }
 
 sim::RunResult SimulationTest::RunAll() {

@@ -53,6 +53,12 @@ std::string ReplayCommand(uint64_t seed) {
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   if (info != nullptr) {
     // The filter takes GoogleTest's own full name, '/' and all.
+    const std::string suite = info->test_suite_name();
+    const std::string name = info->name();
+    if (suite.rfind("DISABLED_", 0) == 0 || suite.find("/DISABLED_") != std::string::npos ||
+        name.rfind("DISABLED_", 0) == 0) {
+      command.append(" --gtest_also_run_disabled_tests");
+    }
     command.append(" --gtest_filter='").append(info->test_suite_name()).append(".");
     command.append(info->name()).append("'");
   }

@@ -31,6 +31,9 @@ void PrintTo(const Result<T>& result, std::ostream* os) {
   }
 }
 
+// "kSnapshot", "kSerializable" (for parameterized tests).
+void PrintTo(IsolationLevel level, std::ostream* os);
+
 // The latest committed state, read in one snapshot; a closed database says so.
 void PrintTo(const Db& db, std::ostream* os);
 

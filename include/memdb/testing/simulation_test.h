@@ -40,6 +40,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
@@ -65,6 +66,10 @@ class SimulationTest : public ::testing::Test {
   void SetStrategy(sim::Strategy strategy) { strategy_ = std::move(strategy); }
   // Adds a fiber to the current simulation, starting one (seeded with seed()) if none is open.
   void Spawn(std::string name, std::function<void()> body);
+  // Forces an interleaving of the current simulation: the step `after` ("fiber:step", or
+  // "fiber:step#n" for the n-th occurrence) may not execute before `before` has
+  // (sim::Simulation::Order; an edge no schedule can satisfy fails the run, naming it).
+  void Order(std::string_view before, std::string_view after);
   // Runs the fibers spawned since the last RunAll to completion; see the header comment for
   // failures. The next Spawn starts a new simulation with the same seed.
   sim::RunResult RunAll();
@@ -80,6 +85,8 @@ class SimulationTest : public ::testing::Test {
   uint64_t seed_ = 0;
   std::string seed_source_;
   sim::Strategy strategy_;
+  sim::Simulation& CurrentSimulation();
+
   std::unique_ptr<sim::Simulation> simulation_;
   std::optional<::testing::ScopedTrace> seed_trace_;
 };
