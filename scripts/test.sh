@@ -37,3 +37,15 @@ fi
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 "${filter[@]}"
 # The snapshot and golden loaders' libFuzzer target, for a bounded time (fuzz/run.sh).
 if [ -z "$sanitize" ]; then "$root/fuzz/run.sh" "${MEMDB_FUZZ_SECONDS:-60}"; fi
+
+# A downstream project against the *installed* package: install into a prefix inside the build
+# directory, then configure, build and test examples/ on its own with find_package(memdb).
+if [ -z "$sanitize" ]; then
+  prefix="$build/install-prefix"
+  rm -rf "$prefix" "$build/examples-installed"
+  cmake --install "$build" --prefix "$prefix" >/dev/null
+  cmake -S "$root/examples" -B "$build/examples-installed" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH="$prefix"
+  cmake --build "$build/examples-installed" -j "$jobs"
+  ctest --test-dir "$build/examples-installed" --output-on-failure -j "$jobs" --timeout 600
+fi
