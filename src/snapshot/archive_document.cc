@@ -1,6 +1,5 @@
 #include "snapshot/archive_document.h"
 
-#include <new>
 #include <utility>
 
 #include "snapshot/text_encoding.h"
@@ -12,15 +11,6 @@
 namespace memdb::snapshot {
 
 std::string_view MemdbVersion() { return MEMDB_VERSION; }
-
-std::string ExceptionText(const std::exception& e) {
-  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
-    std::string text = "out of memory (";
-    text.append(e.what()).append(")");
-    return text;
-  }
-  return e.what();
-}
 
 ArchiveDocument ToDocument(const Snapshot& snapshot, bool tagged) {
   auto encode = [tagged](std::string_view bytes) {

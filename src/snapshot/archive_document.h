@@ -61,9 +61,6 @@ ArchiveDocument ToDocument(const Snapshot& snapshot, bool tagged);
 // every message ("<name>: <format> archive").
 Result<Snapshot> FromDocument(ArchiveDocument document, bool tagged, std::string_view where);
 
-// "out of memory (std::bad_alloc)" for bad_alloc, else what().
-std::string ExceptionText(const std::exception& e);
-
 }  // namespace memdb::snapshot
 
 #endif  // MEMDB_SRC_SNAPSHOT_ARCHIVE_DOCUMENT_H_

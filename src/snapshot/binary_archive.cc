@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "snapshot/archive_document.h"
+#include "snapshot/archive_io.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 
@@ -34,36 +35,6 @@ constexpr size_t kPayloadCrcOffset = 24;
 constexpr size_t kHeaderCrcOffset = 28;
 // The smallest possible encoded item (two empty strings), which bounds any vector count.
 constexpr uint64_t kMinItemSize = 16;
-
-// An output streambuf appending to a std::string, so cereal writes straight into the file body.
-class StringSink : public std::streambuf {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof()))
-      out_->push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_->append(s, static_cast<size_t>(n));
-    return n;
-  }
-
- private:
-  std::string* out_;
-};
-
-// An input streambuf over bytes it does not own (only ever read, so the const_cast is safe).
-class ViewSource : public std::streambuf {
- public:
-  explicit ViewSource(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());
-    setg(begin, begin, begin + bytes.size());
-  }
-  size_t remaining() const { return static_cast<size_t>(egptr() - gptr()); }
-};
 
 // Walks the payload's layout (docs/snapshot-format.md) without allocating: every length and
 // count must fit in the bytes left, and the document must end exactly at the payload's end.
@@ -141,13 +112,6 @@ class PayloadWalk {
   size_t pos_ = 0;
   const std::function<Status(size_t, std::string_view)>* corrupt_ = nullptr;
 };
-
-std::string Hex32(uint32_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 15];
-  return out;
-}
 
 }  // namespace
 

@@ -20,6 +20,7 @@
 #include <ostream>
 #include <streambuf>
 
+#include "snapshot/archive_io.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 #include "util/printable.h"
@@ -66,44 +67,6 @@ using Batch = std::vector<std::pair<std::string, std::string>>;
 uint32_t ChunkCrc(uint8_t type, std::string_view payload) {
   const char t = static_cast<char>(type);
   return crc32c::Mask(crc32c::Extend(crc32c::Value(&t, 1), payload.data(), payload.size()));
-}
-
-// An output streambuf appending to a std::string, so cereal writes straight into the chunk.
-class StringSink : public std::streambuf {
- public:
-  explicit StringSink(std::string* out) : out_(out) {}
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof()))
-      out_->push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_->append(s, static_cast<size_t>(n));
-    return n;
-  }
-
- private:
-  std::string* out_;
-};
-
-// An input streambuf over bytes it does not own. The get area is only ever read (putback of a
-// different character fails, as it does for any read-only buffer), so the const_cast is safe.
-class ViewSource : public std::streambuf {
- public:
-  explicit ViewSource(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());
-    setg(begin, begin, begin + bytes.size());
-  }
-  size_t remaining() const { return static_cast<size_t>(egptr() - gptr()); }
-};
-
-std::string ExceptionText(const std::exception& e) {
-  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) {
-    return std::string("out of memory (") + e.what() + ")";
-  }
-  return e.what();
 }
 
 }  // namespace
@@ -272,8 +235,8 @@ class CheckpointReader {
     const uint32_t stored = DecodeFixed32(header_.data() + kHeaderCrcOffset);
     const uint32_t actual = crc32c::Mask(crc32c::Value(header_.data(), kHeaderCrcOffset));
     if (stored != actual) {
-      return Corrupt(kHeaderCrcOffset, "header checksum mismatch (stored " + Hex(stored) +
-                                           ", computed " + Hex(actual) + ")");
+      return Corrupt(kHeaderCrcOffset, "header checksum mismatch (stored " + Hex32(stored) +
+                                           ", computed " + Hex32(actual) + ")");
     }
     info->format_version = DecodeFixed32(header_.data() + 8);
     info->commit_timestamp = DecodeFixed64(header_.data() + 12);
@@ -334,13 +297,6 @@ class CheckpointReader {
   }
 
  private:
-  static std::string Hex(uint32_t v) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out = "0x";
-    for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 15];
-    return out;
-  }
-
   // Reads `n` bytes (n <= bytes left, checked by the caller) into *out; a short read means the
   // file is shorter than the size we were given.
   Status ReadExactly(size_t n, std::string* out, std::string_view what) {
@@ -391,8 +347,8 @@ class CheckpointReader {
     const uint32_t actual_crc = ChunkCrc(*type, payload_);
     if (stored_crc != actual_crc) {
       return Corrupt(chunk_offset, "checksum mismatch in the " + std::to_string(*length) +
-                                       "-byte chunk (stored " + Hex(stored_crc) + ", computed " +
-                                       Hex(actual_crc) + ")");
+                                       "-byte chunk (stored " + Hex32(stored_crc) + ", computed " +
+                                       Hex32(actual_crc) + ")");
     }
     return Status::OK();
   }
@@ -515,9 +471,9 @@ class CheckpointReader {
                                      " data bytes, the chunks hold " + std::to_string(data_bytes_));
     }
     if (chain != chain_crc_) {
-      return Corrupt(fields + 24, "the trailer's chain checksum " + Hex(chain) +
-                                      " does not match the header and chunks (" + Hex(chain_crc_) +
-                                      ")");
+      return Corrupt(fields + 24, "the trailer's chain checksum " + Hex32(chain) +
+                                      " does not match the header and chunks (" +
+                                      Hex32(chain_crc_) + ")");
     }
     if (offset_ != size_) {
       return Corrupt(offset_,

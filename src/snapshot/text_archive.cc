@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "snapshot/archive_document.h"
+#include "snapshot/archive_io.h"
 #include "snapshot/text_encoding.h"
 
 namespace memdb::snapshot {

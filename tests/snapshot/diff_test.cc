@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "snapshot_test_util.h"
 #include "test_support.h"
 
 namespace memdb {
@@ -12,17 +13,12 @@ namespace {
 
 using test::HasCode;
 using test::IsOk;
+using test::MakeSnapshot;
 using Code = Status::Code;
 
-Snapshot Make(std::initializer_list<std::pair<const std::string, std::string>> entries) {
-  Snapshot snap;
-  for (const auto& [k, v] : entries) snap.entries[k] = v;
-  return snap;
-}
-
 TEST(SnapshotDiffTest, ReportsAddedRemovedAndChangedKeysInKeyOrder) {
-  const Snapshot expected = Make({{"user:1", "{\"balance\":100}"}, {"user:2", "bob"}});
-  const Snapshot actual = Make({{"user:1", "{\"balance\":90}"}, {"user:3", "carol"}});
+  const Snapshot expected = MakeSnapshot({{"user:1", "{\"balance\":100}"}, {"user:2", "bob"}});
+  const Snapshot actual = MakeSnapshot({{"user:1", "{\"balance\":90}"}, {"user:3", "carol"}});
   const SnapshotDiff diff = DiffSnapshots(expected, actual);
   ASSERT_EQ(diff.differences.size(), 3u);
   EXPECT_EQ(diff.added, 1u);
@@ -37,7 +33,7 @@ TEST(SnapshotDiffTest, ReportsAddedRemovedAndChangedKeysInKeyOrder) {
 }
 
 TEST(SnapshotDiffTest, EqualSnapshotsHaveNoDifferencesWhateverTheirMetadata) {
-  Snapshot a = Make({{"k", "v"}});
+  Snapshot a = MakeSnapshot({{"k", "v"}});
   Snapshot b = a;
   b.metadata.commit_timestamp = 99;
   EXPECT_TRUE(DiffSnapshots(a, b).empty());
@@ -45,8 +41,8 @@ TEST(SnapshotDiffTest, EqualSnapshotsHaveNoDifferencesWhateverTheirMetadata) {
 }
 
 TEST(SnapshotDiffTest, BinaryAndLongValuesAreEscapedAndAbbreviated) {
-  const Snapshot expected = Make({{std::string("k\0", 2), std::string(1000, 'a')}});
-  const Snapshot actual = Make({{std::string("k\0", 2), std::string(500, 'a') + "\xff"}});
+  const Snapshot expected = MakeSnapshot({{std::string("k\0", 2), std::string(1000, 'a')}});
+  const Snapshot actual = MakeSnapshot({{std::string("k\0", 2), std::string(500, 'a') + "\xff"}});
   const std::string text = DiffSnapshots(expected, actual).Describe(20, 10);
   EXPECT_NE(text.find("hex:6b00"), std::string::npos) << text;
   EXPECT_NE(text.find("\"aaaaaaaaaa...\"(1000 bytes)"), std::string::npos) << text;
@@ -68,14 +64,16 @@ TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
   ASSERT_TRUE(IsOk(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]")));
   ASSERT_TRUE(
       IsOk(redactions.ReplaceValues(Redactions::kIsoTimestampPattern, "[time]", "^audit:")));
-  const Snapshot run1 = Make({{"session:1", "abc"},
-                              {"order:1", "id=123e4567-e89b-12d3-a456-426614174000 total=5"},
-                              {"audit:1", "at 2024-05-01T12:34:56.789Z by alice"},
-                              {"note", "2024-05-01T12:34:56Z stays: not an audit key"}});
-  const Snapshot run2 = Make({{"session:9", "xyz"},
-                              {"order:1", "id=00000000-0000-0000-0000-000000000001 total=5"},
-                              {"audit:1", "at 2025-01-02T03:04:05+02:00 by alice"},
-                              {"note", "2024-05-01T12:34:56Z stays: not an audit key"}});
+  const Snapshot run1 =
+      MakeSnapshot({{"session:1", "abc"},
+                    {"order:1", "id=123e4567-e89b-12d3-a456-426614174000 total=5"},
+                    {"audit:1", "at 2024-05-01T12:34:56.789Z by alice"},
+                    {"note", "2024-05-01T12:34:56Z stays: not an audit key"}});
+  const Snapshot run2 =
+      MakeSnapshot({{"session:9", "xyz"},
+                    {"order:1", "id=00000000-0000-0000-0000-000000000001 total=5"},
+                    {"audit:1", "at 2025-01-02T03:04:05+02:00 by alice"},
+                    {"note", "2024-05-01T12:34:56Z stays: not an audit key"}});
   EXPECT_FALSE(DiffSnapshots(run1, run2).empty());
   const Snapshot r1 = redactions.Apply(run1);
   EXPECT_TRUE(DiffSnapshots(r1, redactions.Apply(run2)).empty());
@@ -92,7 +90,7 @@ TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
 TEST(RedactionsTest, PlaceholderIsLiteralText) {
   Redactions redactions;
   ASSERT_TRUE(IsOk(redactions.ReplaceValues("[0-9]+", "$1 $& $$")));
-  EXPECT_EQ(redactions.Apply(Make({{"k", "a12b"}})).entries.at("k"), "a$1 $& $$b");
+  EXPECT_EQ(redactions.Apply(MakeSnapshot({{"k", "a12b"}})).entries.at("k"), "a$1 $& $$b");
 }
 
 TEST(RedactionsTest, BadPatternsAreInvalidArgument) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "snapshot_test_util.h"
 #include "test_support.h"
 
 namespace memdb {
@@ -18,13 +19,8 @@ namespace {
 
 using test::HasCode;
 using test::IsOk;
+using test::MakeSnapshot;
 namespace fs = std::filesystem;
-
-Snapshot Make(std::initializer_list<std::pair<const std::string, std::string>> entries) {
-  Snapshot snap;
-  for (const auto& [k, v] : entries) snap.entries[k] = v;
-  return snap;
-}
 
 std::string Read(const std::string& path) {
   std::string text;
@@ -60,7 +56,7 @@ class GoldenWorkflowTest : public ::testing::Test {
 
   fs::path root_;
   std::string golden_;
-  const Snapshot state_ = Make({{"a", "1"}, {"b", std::string("\0", 1)}});
+  const Snapshot state_ = MakeSnapshot({{"a", "1"}, {"b", std::string("\0", 1)}});
 };
 
 TEST_F(GoldenWorkflowTest, CompareModeMissingGoldenFailsAndWritesPending) {
@@ -77,7 +73,8 @@ TEST_F(GoldenWorkflowTest, CompareModeMissingGoldenFailsAndWritesPending) {
 }
 
 TEST_F(GoldenWorkflowTest, CompareModeMismatchShowsTheDiffAndLeavesTheGolden) {
-  const std::string old_text = SaveSnapshot(Make({{"a", "0"}}), SnapshotFormat::kGolden).value();
+  const std::string old_text =
+      SaveSnapshot(MakeSnapshot({{"a", "0"}}), SnapshotFormat::kGolden).value();
   ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), golden_, old_text)));
   Result<GoldenResult> r = CheckGolden(state_, golden_, Settings(GoldenMode::kCompare));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -119,7 +116,7 @@ TEST_F(GoldenWorkflowTest, UpdateModeCreatesAndRewritesGoldensInPlace) {
   EXPECT_TRUE(r->passed);
   EXPECT_EQ(r->outcome, GoldenOutcome::kCreated);
   EXPECT_EQ(Read(golden_), SaveSnapshot(state_, SnapshotFormat::kGolden).value());
-  const Snapshot changed = Make({{"a", "2"}});
+  const Snapshot changed = MakeSnapshot({{"a", "2"}});
   r = CheckGolden(changed, golden_, Settings(GoldenMode::kUpdate));
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->passed);
@@ -140,14 +137,14 @@ TEST_F(GoldenWorkflowTest, CiModeNeverWritesAndFailsOnMissingOrMismatch) {
   EXPECT_NE(r->message.find("CI is set, so nothing was written"), std::string::npos);
   EXPECT_EQ(Tree(root_), std::vector<std::string>{"tests"});
 
-  ASSERT_TRUE(IsOk(
-      WriteSnapshotFile(*PosixFileSystem(), golden_, Make({{"a", "0"}}), SnapshotFormat::kGolden)));
+  ASSERT_TRUE(IsOk(WriteSnapshotFile(*PosixFileSystem(), golden_, MakeSnapshot({{"a", "0"}}),
+                                     SnapshotFormat::kGolden)));
   r = CheckGolden(state_, golden_, Settings(GoldenMode::kCi));
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->passed);
   EXPECT_EQ(r->outcome, GoldenOutcome::kMismatch);
   EXPECT_EQ(Tree(root_), (std::vector<std::string>{"tests", "tests/state.golden"}));
-  r = CheckGolden(Make({{"a", "0"}}), golden_, Settings(GoldenMode::kCi));
+  r = CheckGolden(MakeSnapshot({{"a", "0"}}), golden_, Settings(GoldenMode::kCi));
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->passed);
 }
@@ -178,7 +175,7 @@ TEST_F(GoldenWorkflowTest, RedirectedPendingDirectoryListAcceptAndReject) {
   settings.pending_dir = (root_ / "pending").string();
   const std::string other = (root_ / "tests" / "sub" / "other.golden").string();
   ASSERT_TRUE(CheckGolden(state_, golden_, settings).ok());
-  ASSERT_TRUE(CheckGolden(Make({{"x", "y"}}), other, settings).ok());
+  ASSERT_TRUE(CheckGolden(MakeSnapshot({{"x", "y"}}), other, settings).ok());
   // Nothing beside the goldens: the source tree stays read-only.
   EXPECT_FALSE(fs::exists(golden_ + ".new"));
   EXPECT_EQ(PendingGoldenPath(golden_, settings), settings.pending_dir + golden_ + ".new");
@@ -216,8 +213,9 @@ TEST_F(GoldenWorkflowTest, RedactedStateIsWhatTheGoldenHolds) {
   Redactions redactions;
   ASSERT_TRUE(IsOk(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]")));
   ASSERT_TRUE(IsOk(redactions.IgnoreKeys("^tmp:")));
-  const Snapshot run1 = Make({{"id", "123e4567-e89b-12d3-a456-426614174000"}, {"tmp:1", "x"}});
-  const Snapshot run2 = Make({{"id", "00000000-0000-0000-0000-000000000000"}});
+  const Snapshot run1 =
+      MakeSnapshot({{"id", "123e4567-e89b-12d3-a456-426614174000"}, {"tmp:1", "x"}});
+  const Snapshot run2 = MakeSnapshot({{"id", "00000000-0000-0000-0000-000000000000"}});
   ASSERT_TRUE(CheckGolden(run1, golden_, Settings(GoldenMode::kUpdate), redactions).ok());
   EXPECT_EQ(Read(golden_),
             "{\"memdb_golden\":1,\"entries\":1}\n{\"key\":\"id\",\"value\":\"[uuid]\"}\n");
@@ -245,7 +243,7 @@ TEST_F(GoldenWorkflowTest, TwoProcessesWritePendingFilesAndReferencesAtOnce) {
       for (int i = 0; i < kGoldensPerProcess; ++i) {
         const std::string id = std::string(name) + "-" + std::to_string(i);
         const std::string path = (root_ / "tests" / (id + ".golden")).string();
-        Result<GoldenResult> r = CheckGolden(Make({{"test", id}}), path, settings);
+        Result<GoldenResult> r = CheckGolden(MakeSnapshot({{"test", id}}), path, settings);
         if (!r.ok() || r->passed || r->outcome != GoldenOutcome::kMissing) ++failures;
       }
       ::_exit(failures == 0 ? 0 : 1);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -128,6 +129,28 @@ TEST(SnapshotFormatTest, GoldenReaderAcceptsJsonEscapesAHumanMightWrite) {
   ASSERT_TRUE(snap.ok()) << snap.status();
   EXPECT_EQ(snap->entries.at(std::string("a\0/", 3)), "\xc3\xa9\xf0\x9f\x98\x80\b\f");
   EXPECT_EQ(snap->entries.at("b"), "");
+}
+
+// Files checked in under fixtures/ were written by an earlier build: they must keep loading, and
+// the golden one must keep its exact bytes (a format change bumps the version instead).
+TEST(SnapshotFormatTest, CheckedInFixturesStillLoadWithTheSameBytes) {
+  const char* dir = std::getenv("MEMDB_FIXTURES");
+  ASSERT_NE(dir, nullptr) << "run through ctest, which sets MEMDB_FIXTURES";
+  const std::string golden_path = std::string(dir) + "/golden/docs_example.golden";
+  std::string text;
+  ASSERT_TRUE(IsOk(PosixFileSystem()->ReadFile(golden_path, &text)));
+  Result<Snapshot> golden = ReadSnapshotFile(*PosixFileSystem(), golden_path);
+  ASSERT_TRUE(golden.ok()) << golden.status();
+  EXPECT_EQ(SaveSnapshot(*golden, SnapshotFormat::kGolden).value(), text);
+  const std::string corpus = std::string(dir) + "/corpus/snapshot_fuzzer/small.";
+  for (const char* ext : {"bin", "pbin", "json", "xml", "golden"}) {
+    SCOPED_TRACE(ext);
+    Result<Snapshot> snap = ReadSnapshotFile(*PosixFileSystem(), corpus + ext);
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    EXPECT_EQ(snap->entries.size(), 5u);
+    EXPECT_EQ(snap->entries.at(std::string("bin\0", 4)), std::string("\0\xff", 2));
+    EXPECT_EQ(snap->entries.at("note"), "line 1\nline 2\ttab");
+  }
 }
 
 TEST(SnapshotFormatTest, JsonArchiveHoldsOnlyTaggedStrings) {

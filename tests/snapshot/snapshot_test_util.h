@@ -4,8 +4,10 @@
 #define MEMDB_TESTS_SNAPSHOT_SNAPSHOT_TEST_UTIL_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "memdb/snapshot/snapshot.h"
 #include "memdb/util/random.h"
@@ -37,6 +39,15 @@ inline std::string RandomBytes(Random& rnd, bool allow_large = true) {
       if (allow_large && rnd.Uniform(16) == 0) return std::string(100000 + rnd.Uniform(1000), 'L');
       return " padded " + rnd.AlphaNumeric(2) + " ";
   }
+}
+
+// A snapshot with just these entries.
+inline Snapshot MakeSnapshot(
+    std::initializer_list<std::pair<const std::string, std::string>> entries) {
+  Snapshot snap;
+  for (const auto& [k, v] : entries) snap.entries[k] = v;
+  snap.metadata.key_count = snap.entries.size();
+  return snap;
 }
 
 inline Snapshot RandomSnapshot(Random& rnd, size_t max_entries) {
