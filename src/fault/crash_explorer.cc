@@ -146,8 +146,10 @@ std::string CheckRecovered(const Recording& rec, const CrashPoint& point,
   if (!digest.ok()) return "reading the recovered database failed: " + digest.status().ToString();
   if (distinct != nullptr) distinct->insert(*digest);
   bool in_range = false;
+  size_t commits = 0;
   for (size_t k = point.acknowledged; k <= point.attempted && !in_range; ++k) {
     in_range = rec.prefix_digests[k] == *digest;
+    commits = k;
   }
   if (!in_range) {
     const DbStats stats = db->GetStats();
@@ -166,6 +168,11 @@ std::string CheckRecovered(const Recording& rec, const CrashPoint& point,
   }
   if (options.invariant) {
     if (Status s = options.invariant(*db); !s.ok()) return "invariant failed: " + s.ToString();
+  }
+  if (options.invariant_after) {
+    if (Status s = options.invariant_after(*db, commits); !s.ok()) {
+      return "invariant failed: " + s.ToString();
+    }
   }
   return "";
 }

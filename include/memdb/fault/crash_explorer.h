@@ -59,6 +59,9 @@ struct ExplorerOptions {
   bool vary_directory_ops = true;
   // Checked on every recovered database; a non-OK status is a failure.
   std::function<Status(Db&)> invariant;
+  // The same, also told how many of the workload's commits the recovered state holds (so an
+  // invariant established by the first commits can be checked only after them).
+  std::function<Status(Db&, size_t commits)> invariant_after;
   // Faults injected while the workload is recorded (e.g. an fsyncgate sync failure).
   FaultPlan plan;
   // Only crash points with index % shards == shard (so CI machines can share a campaign).

@@ -1,0 +1,277 @@
+// The scenario parser (docs/scenario-language.md). Every line is checked here, so a script
+// that parses runs without syntax surprises; errors name file:line:column, show the line with
+// a caret and say what was expected.
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "memdb/fault/crash_model.h"
+#include "memdb/scenario/scenario.h"
+#include "scenario/lexer.h"
+#include "scenario/vocabulary.h"
+
+namespace memdb {
+namespace {
+
+using scenario::Token;
+
+struct SourceLine {
+  int number = 0;
+  std::string text;
+};
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+class Parser {
+ public:
+  explicit Parser(std::shared_ptr<FileSystem> fs) : fs_(std::move(fs)) {}
+
+  Status ParseText(std::string_view text, const std::string& path, Scenario* out, int depth) {
+    std::vector<SourceLine> lines;
+    int number = 0;
+    for (size_t pos = 0; pos <= text.size();) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      lines.push_back({++number, std::string(text.substr(pos, end - pos))});
+      pos = end + 1;
+    }
+    std::vector<SourceLine> expanded;
+    if (Status s = Expand(lines, 0, lines.size(), path, &expanded); !s.ok()) return s;
+    for (const SourceLine& line : expanded) {
+      if (Status s = ParseLine(line, path, out, depth); !s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+ private:
+  static Status Error(const std::string& path, const SourceLine& line, int column,
+                      const std::string& message) {
+    std::string caret(static_cast<size_t>(std::max(column, 1) - 1), ' ');
+    return Status::InvalidArgument(path + ":" + std::to_string(line.number) + ":" +
+                                   std::to_string(column) + ": " + message + "\n  " + line.text +
+                                   "\n  " + caret + "^");
+  }
+
+  // Unrolls `repeat N` ... `end` blocks, replacing "{i}" by the iteration (0-based).
+  Status Expand(const std::vector<SourceLine>& lines, size_t begin, size_t end,
+                const std::string& path, std::vector<SourceLine>* out) {
+    for (size_t i = begin; i < end; ++i) {
+      scenario::LexResult lex = scenario::Tokenize(lines[i].text);
+      if (!lex.error.empty()) return Error(path, lines[i], lex.error_column, lex.error);
+      if (lex.tokens.empty() || lex.tokens[0].quoted) {
+        out->push_back(lines[i]);
+        continue;
+      }
+      if (lex.tokens[0].text == "end") {
+        return Error(path, lines[i], lex.tokens[0].column, "'end' without a 'repeat'");
+      }
+      if (lex.tokens[0].text != "repeat") {
+        out->push_back(lines[i]);
+        continue;
+      }
+      uint64_t count = 0;
+      if (lex.tokens.size() != 2 || !ParseNumber(lex.tokens[1].text, &count) || count > 100000) {
+        const int column = lex.tokens.size() > 1 ? lex.tokens[1].column : EndColumn(lines[i]);
+        return Error(path, lines[i], column, "expected 'repeat N' with N from 0 to 100000");
+      }
+      size_t depth = 1;
+      size_t j = i + 1;
+      for (; j < end; ++j) {
+        scenario::LexResult inner = scenario::Tokenize(lines[j].text);
+        if (!inner.tokens.empty() && !inner.tokens[0].quoted) {
+          if (inner.tokens[0].text == "repeat") ++depth;
+          if (inner.tokens[0].text == "end" && --depth == 0) break;
+        }
+      }
+      if (j == end) return Error(path, lines[i], 1, "expected an 'end' closing this 'repeat'");
+      for (uint64_t k = 0; k < count; ++k) {
+        std::vector<SourceLine> block(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                      lines.begin() + static_cast<std::ptrdiff_t>(j));
+        for (SourceLine& b : block) {
+          for (size_t at; (at = b.text.find("{i}")) != std::string::npos;) {
+            b.text.replace(at, 3, std::to_string(k));
+          }
+        }
+        if (Status s = Expand(block, 0, block.size(), path, out); !s.ok()) return s;
+      }
+      i = j;
+    }
+    return Status::OK();
+  }
+
+  // An unquoted `bytes(N,C)` is N copies of the character C (N up to 16 MiB): large values
+  // without a large script. Everything else is the token itself.
+  static std::string ExpandBytes(const Token& token, std::string* out) {
+    *out = token.text;
+    if (token.quoted || !token.text.starts_with("bytes(") || !token.text.ends_with(")")) return "";
+    const std::string inner = token.text.substr(6, token.text.size() - 7);
+    const size_t comma = inner.find(',');
+    uint64_t n = 0;
+    if (comma == std::string::npos || comma + 2 != inner.size() ||
+        !ParseNumber(inner.substr(0, comma), &n) || n > (16u << 20)) {
+      return "expected bytes(N,C): N up to 16777216 copies of one character C";
+    }
+    *out = std::string(n, inner[comma + 1]);
+    return "";
+  }
+
+  static int EndColumn(const SourceLine& line) { return static_cast<int>(line.text.size()) + 1; }
+
+  static bool ParseNumber(const std::string& text, uint64_t* value) {
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+    return ec == std::errc() && ptr == text.data() + text.size();
+  }
+
+  static std::string Suggest(const std::string& word, const std::vector<std::string_view>& known) {
+    std::string_view best;
+    size_t best_distance = 3;
+    for (std::string_view k : known) {
+      const size_t d = EditDistance(word, k);
+      if (d < best_distance) {
+        best_distance = d;
+        best = k;
+      }
+    }
+    return best.empty() ? std::string() : " (did you mean '" + std::string(best) + "'?)";
+  }
+
+  Status ParseLine(const SourceLine& line, const std::string& path, Scenario* out, int depth) {
+    scenario::LexResult lex = scenario::Tokenize(line.text);
+    if (!lex.error.empty()) return Error(path, line, lex.error_column, lex.error);
+    std::vector<Token>& t = lex.tokens;
+    if (t.empty()) return Status::OK();
+    ScenarioCommand cmd;
+    cmd.location = {path, line.number};
+    const size_t first = line.text.find_first_not_of(" \t");
+    cmd.text = line.text.substr(first);
+    while (!cmd.text.empty() && (cmd.text.back() == ' ' || cmd.text.back() == '\r')) {
+      cmd.text.pop_back();
+    }
+    size_t verb_at = 0;
+    if (!t[0].quoted && txns_.count(t[0].text) > 0) {
+      cmd.txn = t[0].text;
+      verb_at = 1;
+      if (t.size() < 2)
+        return Error(path, line, EndColumn(line),
+                     "expected a transaction command "
+                     "(get, put, delete, scan, commit or rollback)");
+    }
+    const Token& verb = t[verb_at];
+    cmd.verb = verb.text;
+    for (size_t i = verb_at + 1; i < t.size(); ++i) {
+      std::string expanded;
+      if (std::string error = ExpandBytes(t[i], &expanded); !error.empty()) {
+        return Error(path, line, t[i].column, error);
+      }
+      cmd.args.push_back(std::move(expanded));
+    }
+    const std::vector<std::string_view>& known =
+        cmd.txn.empty() ? scenario::kCommands : scenario::kTxnCommands;
+    if (verb.quoted || std::find(known.begin(), known.end(), verb.text) == known.end()) {
+      std::string message = "unknown " +
+                            std::string(cmd.txn.empty() ? "command" : "transaction command") +
+                            " '" + verb.text + "'";
+      std::string hint = Suggest(verb.text, known);
+      if (hint.empty() && cmd.txn.empty()) {
+        if (std::string txn_hint = Suggest(verb.text, scenario::kTxnCommands); !txn_hint.empty()) {
+          hint = txn_hint.substr(0, txn_hint.size() - 2) + ", a transaction's command: 'T " +
+                 txn_hint.substr(txn_hint.find('\'') + 1);
+          hint.pop_back();
+          hint += "'?)";
+        }
+      }
+      if (hint.empty() && cmd.txn.empty() && t.size() > 1 &&
+          std::find(scenario::kTxnCommands.begin(), scenario::kTxnCommands.end(), t[1].text) !=
+              scenario::kTxnCommands.end()) {
+        hint = " (no transaction '" + verb.text + "' was begun: add 'begin " + verb.text + "')";
+      }
+      return Error(path, line, verb.column, message + hint);
+    }
+    // Checks the arguments against the verb's shape; `at` is the index into t of args[0].
+    const size_t at = verb_at + 1;
+    auto arg_column = [&](size_t k) {
+      return at + k < t.size() ? t[at + k].column : EndColumn(line);
+    };
+    std::string problem;
+    size_t bad = 0;
+    scenario::CheckShape(cmd, &problem, &bad);
+    if (!problem.empty()) return Error(path, line, arg_column(bad), problem);
+    if (cmd.verb == "begin") {
+      txns_.insert(cmd.args[0]);
+    } else if (cmd.verb == "option") {
+      if (std::string error = scenario::ApplyOption(cmd.args[0], cmd.args[1], &out->options);
+          !error.empty()) {
+        return Error(path, line, arg_column(error.starts_with("unknown option") ? 0 : 1), error);
+      }
+      return Status::OK();
+    } else if (cmd.verb == "include") {
+      return Include(cmd.args[0], path, line, arg_column(0), out, depth);
+    }
+    out->commands.push_back(std::move(cmd));
+    return Status::OK();
+  }
+
+  Status Include(const std::string& name, const std::string& path, const SourceLine& line,
+                 int column, Scenario* out, int depth) {
+    if (depth >= 8) return Error(path, line, column, "includes nested more than 8 deep (a cycle?)");
+    const size_t slash = path.rfind('/');
+    const std::string target = name.starts_with('/') || slash == std::string::npos
+                                   ? name
+                                   : path.substr(0, slash + 1) + name;
+    std::string text;
+    if (Status s = fs_->ReadFile(target, &text); !s.ok()) {
+      return Error(path, line, column, "cannot include " + target + ": " + s.ToString());
+    }
+    return ParseText(text, target, out, depth + 1);
+  }
+
+  std::shared_ptr<FileSystem> fs_;
+  std::set<std::string> txns_;
+};
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  const size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+}  // namespace
+
+std::string ScriptLocation::ToString() const { return file + ":" + std::to_string(line); }
+
+Result<Scenario> ParseScenario(std::string_view text, const std::string& path,
+                               std::shared_ptr<FileSystem> fs) {
+  if (fs == nullptr) fs = PosixFileSystem();
+  Scenario scenario;
+  scenario.name = BaseName(path);
+  scenario.path = path;
+  Parser parser(fs);
+  if (Status s = parser.ParseText(text, path, &scenario, 0); !s.ok()) return s;
+  return scenario;
+}
+
+Result<Scenario> ParseScenarioFile(const std::string& path, std::shared_ptr<FileSystem> fs) {
+  if (fs == nullptr) fs = PosixFileSystem();
+  std::string text;
+  if (Status s = fs->ReadFile(path, &text); !s.ok()) return s;
+  return ParseScenario(text, path, fs);
+}
+
+}  // namespace memdb
