@@ -11,7 +11,7 @@ cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 mkdir -p "$build/artifacts"
-for target in snapshot_fuzzer; do
+for target in snapshot_fuzzer scenario_fuzzer; do
   corpus="$build/corpus/$target"
   rm -rf "$corpus" && mkdir -p "$corpus"
   echo "memdb: fuzzing $target for ${seconds}s"

@@ -38,6 +38,11 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Bounds on what a script may expand to, so that no input makes the parser hang or exhaust
+// memory: unrolled lines, and bytes of arguments (bytes(N,C) included).
+constexpr size_t kMaxLines = 1000000;
+constexpr uint64_t kMaxArgumentBytes = uint64_t{256} << 20;
+
 class Parser {
  public:
   explicit Parser(std::shared_ptr<FileSystem> fs) : fs_(std::move(fs)) {}
@@ -109,6 +114,11 @@ class Parser {
           }
         }
         if (Status s = Expand(block, 0, block.size(), path, out); !s.ok()) return s;
+        if (out->size() > kMaxLines) {
+          return Error(path, lines[i], 1,
+                       "the script unrolls to more than " + std::to_string(kMaxLines) +
+                           " lines; expected smaller repeat counts");
+        }
       }
       i = j;
     }
@@ -179,6 +189,10 @@ class Parser {
       if (std::string error = ExpandBytes(t[i], &expanded); !error.empty()) {
         return Error(path, line, t[i].column, error);
       }
+      argument_bytes_ += expanded.size();
+      if (argument_bytes_ > kMaxArgumentBytes) {
+        return Error(path, line, t[i].column, "the script's values exceed 256 MiB in all");
+      }
       cmd.args.push_back(std::move(expanded));
     }
     const std::vector<std::string_view>& known =
@@ -243,6 +257,7 @@ class Parser {
 
   std::shared_ptr<FileSystem> fs_;
   std::set<std::string> txns_;
+  uint64_t argument_bytes_ = 0;
 };
 
 std::string BaseName(const std::string& path) {

@@ -137,6 +137,16 @@ TEST(ScenarioParseTest, RepeatUnrollsAndSubstitutesTheIndex) {
   EXPECT_EQ(s->commands[2].location.line, 2);
 }
 
+TEST(ScenarioParseTest, ScriptsCannotExpandWithoutBound) {
+  EXPECT_NE(ParseError("repeat 100000\nrepeat 100000\nput a 1\nend\nend\n")
+                .message()
+                .find("unrolls to more than 1000000 lines"),
+            std::string::npos);
+  EXPECT_NE(
+      ParseError("repeat 100\nput a bytes(16000000,x)\nend\n").message().find("exceed 256 MiB"),
+      std::string::npos);
+}
+
 TEST(ScenarioParseTest, QuotedValuesKeepEveryByte) {
   Result<Scenario> s = ParseScenario("put \"a b\" \"x\\0y\\xff\\n\"\n", "q.scn");
   ASSERT_TRUE(s.ok()) << s.status();
