@@ -27,7 +27,7 @@ bool ExplainEntry(const Result<std::string>& value, const std::string& key,
   return matched;
 }
 
-bool ExplainState(const Result<KvState>& actual, const Result<KvState>& expected,
+bool ExplainState(const Result<Snapshot>& actual, const Result<Snapshot>& expected,
                   bool extra_keys_allowed, std::ostream* os) {
   if (!expected.ok()) {
     if (os != nullptr)
@@ -41,9 +41,9 @@ bool ExplainState(const Result<KvState>& actual, const Result<KvState>& expected
   const std::vector<KeyDiff> diff = DiffStates(*actual, *expected, extra_keys_allowed);
   if (os != nullptr) {
     if (diff.empty()) {
-      *os << "whose " << actual->size() << " keys are as expected";
+      *os << "whose " << actual->entries.size() << " keys are as expected";
     } else {
-      *os << "which has " << actual->size() << " keys and differs at " << diff.size()
+      *os << "which has " << actual->entries.size() << " keys and differs at " << diff.size()
           << (diff.size() == 1 ? " key" : " keys") << ":\n"
           << DescribeDiff(diff);
     }
@@ -72,27 +72,29 @@ void HasEntryMatcher::DescribeNegationTo(std::ostream* os) const {
 void StateMatcher::DescribeTo(std::ostream* os) const {
   if (!expected_.ok()) {
     *os << "equals a state that could not be read (" << expected_.status() << ")";
-  } else if (expected_->empty() && !extra_keys_allowed_) {
+  } else if (expected_->entries.empty() && !extra_keys_allowed_) {
     *os << "is empty";
   } else if (extra_keys_allowed_) {
-    *os << "contains the " << expected_->size() << " entries " << DescribeState(*expected_);
+    *os << "contains the " << expected_->entries.size() << " entries "
+        << DescribeState(expected_->entries);
   } else {
-    *os << "holds exactly the " << expected_->size() << " entries " << DescribeState(*expected_);
+    *os << "holds exactly the " << expected_->entries.size() << " entries "
+        << DescribeState(expected_->entries);
   }
 }
 
 void StateMatcher::DescribeNegationTo(std::ostream* os) const {
   if (!expected_.ok()) {
     *os << "differs from a state that could not be read";
-  } else if (expected_->empty() && !extra_keys_allowed_) {
+  } else if (expected_->entries.empty() && !extra_keys_allowed_) {
     *os << "is not empty";
   } else if (extra_keys_allowed_) {
-    *os << "lacks one of the entries " << DescribeState(*expected_);
+    *os << "lacks one of the entries " << DescribeState(expected_->entries);
   } else {
-    *os << "does not hold exactly the entries " << DescribeState(*expected_);
+    *os << "does not hold exactly the entries " << DescribeState(expected_->entries);
   }
 }
 
-StateMatcher MatchesSnapshot(KvStore& other) { return StateMatcher(ReadState(other), false); }
+StateMatcher MatchesSnapshot(KvStore& other) { return StateMatcher(SnapshotOf(other), false); }
 
 }  // namespace memdb::testing

@@ -13,9 +13,13 @@ void DbTest::SetUp() {
   Result<Db> opened = Db::Open(options);
   ASSERT_TRUE(opened.ok()) << "DbTest could not open its database: " << opened.status();
   db_.emplace(std::move(opened).value());
+  RequestGoldenIfTheSuiteAsks();
 }
 
-void DbTest::TearDown() { db_.reset(); }
+void DbTest::TearDown() {
+  CheckGoldenAtEnd(db_.has_value() ? &*db_ : nullptr);
+  db_.reset();
+}
 
 Db& DbTest::db() {
   if (!db_.has_value()) {

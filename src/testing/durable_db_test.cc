@@ -66,9 +66,13 @@ void DurableDbTest::SetUp() {
   options_.file_system = fs_;
   const Status s = Open();
   ASSERT_TRUE(s.ok()) << "DurableDbTest could not open its database: " << s;
+  RequestGoldenIfTheSuiteAsks();
 }
 
-void DurableDbTest::TearDown() { db_.reset(); }
+void DurableDbTest::TearDown() {
+  CheckGoldenAtEnd(db_.has_value() ? &*db_ : nullptr);
+  db_.reset();
+}
 
 Status DurableDbTest::Open() {
   Result<Db> opened = Db::Open(options_);

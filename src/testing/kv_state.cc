@@ -1,6 +1,9 @@
 #include "memdb/testing/kv_state.h"
 
 #include <string_view>
+#include <utility>
+
+#include "memdb/db/db.h"
 
 #include "util/printable.h"
 
@@ -19,30 +22,46 @@ Result<KvState> ReadState(KvStore& store) {
   return state;
 }
 
-std::vector<KeyDiff> DiffStates(const KvState& actual, const KvState& expected,
+Result<Snapshot> SnapshotOf(KvStore& store) {
+  if (auto* db = dynamic_cast<Db*>(&store)) return db->ExportSnapshot();
+  Result<KvState> state = ReadState(store);
+  if (!state.ok()) return state.status();
+  return SnapshotOf(std::move(state).value());
+}
+
+Snapshot SnapshotOf(KvState state) {
+  Snapshot snapshot;
+  snapshot.metadata.key_count = state.size();
+  snapshot.entries = std::move(state);
+  return snapshot;
+}
+
+std::vector<KeyDiff> DiffStates(const Snapshot& actual, const Snapshot& expected,
                                 bool extra_keys_allowed) {
-  std::vector<KeyDiff> diff;
-  auto a = actual.begin();
-  auto e = expected.begin();
-  // A merge of the two ordered maps: one pass, key order.
-  while (a != actual.end() || e != expected.end()) {
-    if (e == expected.end() || (a != actual.end() && a->first < e->first)) {
-      if (!extra_keys_allowed) {
-        diff.push_back({KeyDiff::Kind::kUnexpected, a->first, a->second, ""});
-      }
-      ++a;
-    } else if (a == actual.end() || e->first < a->first) {
-      diff.push_back({KeyDiff::Kind::kMissing, e->first, "", e->second});
-      ++e;
-    } else {
-      if (a->second != e->second) {
-        diff.push_back({KeyDiff::Kind::kChanged, a->first, a->second, e->second});
-      }
-      ++a;
-      ++e;
+  // The comparison is the snapshot layer's; only the subset rule and the naming are ours
+  // (its "added" is a key the expectation does not have: "unexpected" to a matcher).
+  const SnapshotDiff diff = DiffSnapshots(expected, actual);
+  std::vector<KeyDiff> out;
+  out.reserve(diff.differences.size());
+  for (const KeyDifference& d : diff.differences) {
+    switch (d.kind) {
+      case KeyDifference::Kind::kAdded:
+        if (!extra_keys_allowed) out.push_back({KeyDiff::Kind::kUnexpected, d.key, d.actual, ""});
+        break;
+      case KeyDifference::Kind::kRemoved:
+        out.push_back({KeyDiff::Kind::kMissing, d.key, "", d.expected});
+        break;
+      case KeyDifference::Kind::kChanged:
+        out.push_back({KeyDiff::Kind::kChanged, d.key, d.actual, d.expected});
+        break;
     }
   }
-  return diff;
+  return out;
+}
+
+std::vector<KeyDiff> DiffStates(const KvState& actual, const KvState& expected,
+                                bool extra_keys_allowed) {
+  return DiffStates(SnapshotOf(actual), SnapshotOf(expected), extra_keys_allowed);
 }
 
 std::string DescribeDiff(const std::vector<KeyDiff>& diff, size_t max_lines) {

@@ -21,4 +21,13 @@ void PrintTo(const Db& db, std::ostream* os) {
       << testing::DescribeState(*state);
 }
 
+void PrintTo(const Snapshot& snapshot, std::ostream* os) {
+  *os << "Snapshot";
+  if (snapshot.metadata.commit_timestamp != 0) {
+    *os << " at ts " << snapshot.metadata.commit_timestamp;
+  }
+  const size_t n = snapshot.entries.size();
+  *os << " with " << n << (n == 1 ? " key " : " keys ") << testing::DescribeState(snapshot.entries);
+}
+
 }  // namespace memdb

@@ -14,6 +14,8 @@ namespace memdb::test {
 struct Raised {
   ::testing::TestPartResult::Type type;
   std::string message;
+  std::string file;  // "" when GoogleTest was given none
+  int line = -1;
 };
 
 // Runs `fn` with every result raised on this thread captured instead of reported.
@@ -27,7 +29,9 @@ std::vector<Raised> CaptureResults(Fn&& fn) {
   }
   std::vector<Raised> out;
   for (int i = 0; i < array.size(); ++i) {
-    out.push_back({array.GetTestPartResult(i).type(), array.GetTestPartResult(i).message()});
+    const ::testing::TestPartResult& r = array.GetTestPartResult(i);
+    out.push_back(
+        {r.type(), r.message(), r.file_name() != nullptr ? r.file_name() : "", r.line_number()});
   }
   return out;
 }

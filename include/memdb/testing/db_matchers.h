@@ -1,14 +1,16 @@
 // GoogleMock matchers for the contents of a database (anything implementing KvStore: Db, a
-// test double, the downstream code's own implementation) or of a KvState.
+// test double, the downstream code's own implementation), of a memdb::Snapshot or of a KvState.
 //
 //   EXPECT_THAT(db(), HasKey("user:1"));
 //   EXPECT_THAT(db(), HasEntry("user:1", HasSubstr("Alice")));
 //   EXPECT_THAT(db(), DbContains({{"acct/a", "50"}, {"acct/b", "150"}}));  // other keys allowed
-//   EXPECT_THAT(db(), MatchesSnapshot(before));  // exactly this state: a KvState or a store
-//   EXPECT_THAT(db(), DbIsEmpty());
+//   EXPECT_THAT(db(), MatchesSnapshot(before));  // exactly this state: a Snapshot, KvState or
+//   store EXPECT_THAT(db(), DbIsEmpty());
 //
-// A mismatch is explained key by key (kv_state.h's DescribeDiff): which keys are missing,
-// unexpected or changed, with escaped values, bounded to 20 lines.
+// A mismatch is explained key by key: the snapshot layer's DiffSnapshots, worded by kv_state.h's
+// DescribeDiff (which keys are missing, unexpected or changed, escaped, bounded to 20 lines).
+// Only entries are compared: a Snapshot's metadata (timestamp, version, options) is ignored.
+// Golden files: golden_matchers.h.
 //
 // Reads: matching a store reads it through KvStore::Get (HasKey, HasEntry) or one View + Scan
 // (the others), so the state matched is one committed snapshot. Matchers receive a const
@@ -27,6 +29,7 @@
 #include <utility>
 
 #include "memdb/db/kv_store.h"
+#include "memdb/snapshot/snapshot.h"
 #include "memdb/testing/kv_state.h"
 #include "memdb/util/result.h"
 
@@ -34,33 +37,43 @@ namespace memdb::testing {
 
 namespace matchers_internal {
 
-// The state a matcher looks at: a store's committed state, or a KvState as it is.
+// The state a matcher looks at: a store's committed state, or a Snapshot or KvState as it is.
 template <typename T>
-Result<KvState> StateOf(const T& value) {
+Result<Snapshot> StateOf(const T& value) {
   if constexpr (std::is_base_of_v<KvStore, T>) {
-    return ReadState(const_cast<T&>(value));
-  } else {
-    static_assert(std::is_same_v<T, KvState>, "database matchers match a KvStore or a KvState");
+    return SnapshotOf(const_cast<T&>(value));
+  } else if constexpr (std::is_same_v<T, Snapshot>) {
     return value;
+  } else {
+    static_assert(std::is_same_v<T, KvState>,
+                  "database matchers match a KvStore, a memdb::Snapshot or a KvState");
+    return SnapshotOf(value);
   }
 }
 
-// The value of `key` in a store or a KvState; NotFound when absent.
+// The value of `key` in a store, a Snapshot or a KvState; NotFound when absent.
 template <typename T>
 Result<std::string> ValueOf(const T& value, const std::string& key) {
   if constexpr (std::is_base_of_v<KvStore, T>) {
     return const_cast<T&>(value).Get(key);
   } else {
-    static_assert(std::is_same_v<T, KvState>, "database matchers match a KvStore or a KvState");
-    auto it = value.find(key);
-    if (it == value.end()) return Status::NotFound("no such key");
+    static_assert(std::is_same_v<T, KvState> || std::is_same_v<T, Snapshot>,
+                  "database matchers match a KvStore, a memdb::Snapshot or a KvState");
+    const KvState* entries;
+    if constexpr (std::is_same_v<T, Snapshot>) {
+      entries = &value.entries;
+    } else {
+      entries = &value;
+    }
+    auto it = entries->find(key);
+    if (it == entries->end()) return Status::NotFound("no such key");
     return it->second;
   }
 }
 
 bool ExplainEntry(const Result<std::string>& value, const std::string& key,
                   const ::testing::Matcher<const std::string&>* value_matcher, std::ostream* os);
-bool ExplainState(const Result<KvState>& actual, const Result<KvState>& expected,
+bool ExplainState(const Result<Snapshot>& actual, const Result<Snapshot>& expected,
                   bool extra_keys_allowed, std::ostream* os);
 
 }  // namespace matchers_internal
@@ -106,7 +119,7 @@ class StateMatcher {
   using is_gtest_matcher = void;
 
   // `expected` is an error when the state to compare with could not be read.
-  StateMatcher(Result<KvState> expected, bool extra_keys_allowed)
+  StateMatcher(Result<Snapshot> expected, bool extra_keys_allowed)
       : expected_(std::move(expected)), extra_keys_allowed_(extra_keys_allowed) {}
 
   template <typename T>
@@ -118,19 +131,26 @@ class StateMatcher {
   void DescribeNegationTo(std::ostream* os) const;
 
  private:
-  Result<KvState> expected_;
+  Result<Snapshot> expected_;
   bool extra_keys_allowed_;
 };
 
 // Every listed entry is present with exactly that value; other keys may exist.
-inline StateMatcher DbContains(KvState entries) { return StateMatcher(std::move(entries), true); }
+inline StateMatcher DbContains(KvState entries) {
+  return StateMatcher(SnapshotOf(std::move(entries)), true);
+}
 inline StateMatcher DbContains(std::initializer_list<std::pair<const std::string, std::string>> e) {
-  return StateMatcher(KvState(e), true);
+  return StateMatcher(SnapshotOf(KvState(e)), true);
 }
 // No key at all.
-inline StateMatcher DbIsEmpty() { return StateMatcher(KvState(), false); }
+inline StateMatcher DbIsEmpty() { return StateMatcher(Snapshot(), false); }
 // Exactly the state `expected`: the same keys with the same values.
 inline StateMatcher MatchesSnapshot(KvState expected) {
+  return StateMatcher(SnapshotOf(std::move(expected)), false);
+}
+// Exactly the entries of `expected` (e.g. Db::ExportSnapshot() taken earlier, or a parsed
+// snapshot file); its metadata is not compared.
+inline StateMatcher MatchesSnapshot(Snapshot expected) {
   return StateMatcher(std::move(expected), false);
 }
 // Exactly the state `other` has now (read when the matcher is made). A store that cannot be read

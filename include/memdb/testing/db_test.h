@@ -16,13 +16,16 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 
 #include "memdb/db/db.h"
 #include "memdb/db/options.h"
+#include "memdb/testing/golden_at_end.h"
 
 namespace memdb::testing {
 
-class DbTest : public ::testing::Test {
+// Golden files at the end of a test: ExpectGoldenAtEnd, CompareWithGoldenAtEnd (GoldenFixture).
+class DbTest : public GoldenFixture {
  protected:
   void SetUp() override;
   void TearDown() override;

@@ -40,6 +40,7 @@
 #include "memdb/fault/crash_model.h"
 #include "memdb/fault/fault_plan.h"
 #include "memdb/fault/faulty_file_system.h"
+#include "memdb/testing/golden_at_end.h"
 
 namespace memdb::testing {
 
@@ -58,7 +59,8 @@ std::vector<DurableConfig> DurableConfigs(const std::vector<IsolationLevel>& iso
                                           const std::vector<CrashModel>& crash_models);
 void PrintTo(const DurableConfig& config, std::ostream* os);
 
-class DurableDbTest : public ::testing::Test {
+// Golden files at the end of a test: ExpectGoldenAtEnd, CompareWithGoldenAtEnd (GoldenFixture).
+class DurableDbTest : public GoldenFixture {
  protected:
   DurableDbTest();
   ~DurableDbTest() override;

@@ -1,5 +1,7 @@
 // KvState: the committed contents of a store as a plain map, and the key-level diff between two
-// of them -- what the database matchers print when a state is not what a test expected.
+// of them -- what the database matchers print when a state is not what a test expected. The
+// diff itself is the snapshot layer's (memdb/snapshot/diff.h, DiffSnapshots); this file adds the
+// subset comparison and the matchers' wording ("expected ...").
 //
 //   memdb::testing::KvState before = memdb::testing::ReadState(db).value();
 //   ... the code under test ...
@@ -13,17 +15,26 @@
 #include <vector>
 
 #include "memdb/db/kv_store.h"
+#include "memdb/snapshot/diff.h"
+#include "memdb/snapshot/snapshot.h"
 #include "memdb/util/result.h"
 
 namespace memdb::testing {
 
-// Keys and values, ordered bytewise like the store.
-using KvState = std::map<std::string, std::string>;
+// Keys and values, ordered bytewise like the store: the same type as Snapshot::entries, so a
+// KvState is a snapshot's entries and moves into one without a copy.
+using KvState = std::map<std::string, std::string, std::less<>>;
 
 // Every key and value of `store`, read in one read-only transaction (KvStore::View), so the
 // state is one committed snapshot even while other threads commit. Errors: the store's.
 // On a mock or a spy this is a View call like any other.
 Result<KvState> ReadState(KvStore& store);
+
+// The committed state of `store` as a Snapshot: a Db's ExportSnapshot (with its metadata), any
+// other store's ReadState (metadata: the key count only). Errors: the store's.
+Result<Snapshot> SnapshotOf(KvStore& store);
+// `state` as a Snapshot (metadata: the key count only).
+Snapshot SnapshotOf(KvState state);
 
 // One key whose presence or value differs.
 struct KeyDiff {
@@ -42,6 +53,9 @@ struct KeyDiff {
 // The keys where `actual` differs from `expected`, in key order. With `extra_keys_allowed`, keys
 // of `actual` that `expected` does not mention are not differences (a subset comparison).
 std::vector<KeyDiff> DiffStates(const KvState& actual, const KvState& expected,
+                                bool extra_keys_allowed = false);
+// The same for snapshots (entries only; metadata is ignored).
+std::vector<KeyDiff> DiffStates(const Snapshot& actual, const Snapshot& expected,
                                 bool extra_keys_allowed = false);
 
 // One line per difference, at most `max_lines` (then "... and N more"), keys and values quoted
