@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -49,7 +50,7 @@ class ScratchDir {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
             ("memdb_cli_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-             std::to_string(::getpid()));
+             std::to_string(::getpid()) + "_" + std::to_string(next_id_++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -61,6 +62,7 @@ class ScratchDir {
   std::string Join(const std::string& name) const { return (path_ / name).string(); }
 
  private:
+  static inline int next_id_ = 0;  // several scratch directories in one test
   std::filesystem::path path_;
 };
 
