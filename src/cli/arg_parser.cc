@@ -39,14 +39,20 @@ const ArgParser::Spec* ArgParser::Find(const std::string& name) const {
   return nullptr;
 }
 
-// A prefix match either way catches the common slips (--shar, --json-output) without a
-// general edit distance.
+// The option sharing the longest prefix (at least two characters) with `name`: catches the
+// common slips (--jsn, --shar, --max-write) without a general edit distance.
 std::string ArgParser::Nearest(const std::string& name) const {
+  std::string best;
+  size_t best_length = 1;
   for (const Spec& spec : specs_) {
-    const size_t n = std::min(spec.name.size(), name.size());
-    if (n >= 3 && spec.name.compare(0, n, name, 0, n) == 0) return spec.name;
+    size_t n = 0;
+    while (n < spec.name.size() && n < name.size() && spec.name[n] == name[n]) ++n;
+    if (n > best_length) {
+      best = spec.name;
+      best_length = n;
+    }
   }
-  return "";
+  return best;
 }
 
 Status ArgParser::Store(const Spec& spec, const std::string& value) const {
