@@ -52,6 +52,17 @@ TEST_F(BankTest, UnknownAccountIsNotFound) {
   EXPECT_THAT(bank().Transfer("alice", "carol", 1), StatusIs(Status::Code::kNotFound));
 }
 
+// A golden file: the whole state after a day of transfers must equal the checked-in
+// golden/BankTest.DayOfTransfersEndsInTheGoldenState.golden beside this file. A mismatch fails
+// with a key-level diff and leaves NAME.golden.new; MEMDB_UPDATE_GOLDEN=1 rewrites the golden.
+TEST_F(BankTest, DayOfTransfersEndsInTheGoldenState) {
+  ASSERT_THAT(bank().Transfer("alice", "bob", 30), IsOk());
+  ASSERT_THAT(bank().Transfer("bob", "alice", 5), IsOk());
+  ASSERT_THAT(bank().OpenAccount("carol", 0), IsOk());
+  ASSERT_THAT(bank().Transfer("alice", "carol", 25), IsOk());
+  ExpectGoldenAtEnd();
+}
+
 // 2. A mock with expectations: calls are checked, the state stays real.
 TEST(BankMockTest, ATransferIsExactlyOneTransaction) {
   ::testing::NiceMock<memdb::testing::MockKvStore> store;
