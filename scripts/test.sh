@@ -22,9 +22,19 @@ case "$sanitize" in
 esac
 jobs="$(nproc 2>/dev/null || echo 2)"
 echo "memdb: configuring $build (sanitizer: ${sanitize:-none})"
+# Sanitizer builds skip the examples (the plain build runs them, also against the installed
+# package); the TSan build compiles only the test binaries that hold Concurrency suites.
+examples=ON
+[ -z "$sanitize" ] || examples=OFF
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMDB_SANITIZE="$sanitize" \
-  -DMEMDB_BUILD_TESTS=ON
-cmake --build "$build" -j "$jobs"
+  -DMEMDB_BUILD_TESTS=ON -DMEMDB_BUILD_EXAMPLES="$examples"
+targets=()
+if [ "$sanitize" = "thread" ]; then
+  for dir in $(grep -l Concurrency "$root"/tests/*/*.cc | xargs -n1 dirname | sort -u); do
+    targets+=(--target "memdb_$(basename "$dir")_tests")
+  done
+fi
+cmake --build "$build" -j "$jobs" "${targets[@]}"
 
 filter=()
 if [ "$sanitize" = "thread" ]; then

@@ -126,6 +126,8 @@ int Dump(const std::vector<std::string>& args, const CliIo& io) {
   Result<std::vector<std::string>> files = WalFilesAt(*fs, a.paths[0]);
   if (!files.ok()) return ReportError(io, files.status());
   JsonWriter j(io.out);
+  // Declared here, not in the branch below: the callbacks run after the branch ends.
+  const size_t chars = static_cast<size_t>(a.max_chars);
   WalCallbacks cb;
   if (a.json) {
     j.BeginObject().Key("segments").BeginArray();
@@ -158,7 +160,6 @@ int Dump(const std::vector<std::string>& args, const CliIo& io) {
       j.EndObject();
     };
   } else {
-    const size_t chars = static_cast<size_t>(a.max_chars);
     cb.segment_begin = [&](const WalSegmentSummary& s) {
       io.out << s.file << " (" << s.size << " bytes)\n";
     };

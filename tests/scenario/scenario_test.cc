@@ -156,11 +156,7 @@ TEST(ScenarioParseTest, QuotedValuesKeepEveryByte) {
 TEST(ScenarioExploreTest, TransferWorkloadSurvivesEveryCrash) {
   Result<Scenario> scenario = ParseScenarioFile(ScenarioDir() + "/transfer.scn");
   ASSERT_TRUE(scenario.ok()) << scenario.status();
-  ScenarioExploreOptions options;
-#ifdef MEMDB_SANITIZED
-  options.explorer.models = {CrashModel::Kind::kDropUnsynced, CrashModel::Kind::kTornLastWrite};
-#endif
-  Result<ExplorerReport> report = ExploreScenario(*scenario, options);
+  Result<ExplorerReport> report = ExploreScenario(*scenario);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->ok()) << report->ToString();
   EXPECT_GT(report->states, 1000u) << report->ToString();
