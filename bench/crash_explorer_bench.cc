@@ -14,12 +14,14 @@ void BM_crash_explorer(benchmark::State& state) {
   uint64_t states = 0;
   uint64_t points = 0;
   uint64_t distinct = 0;
+  uint64_t recoveries = 0;
   bool ok = true;
   for (auto _ : state) {
     const memdb::ExplorerReport report = memdb::ExploreCrashes(workload, options);
     states += report.states;
     points = report.crash_points;
     distinct = report.distinct_states;
+    recoveries = report.recoveries;
     ok = ok && report.ok();
   }
   state.counters["states_per_second"] =
@@ -27,6 +29,7 @@ void BM_crash_explorer(benchmark::State& state) {
   state.counters["states_per_run"] = static_cast<double>(states) / state.iterations();
   state.counters["crash_points"] = static_cast<double>(points);
   state.counters["distinct_states"] = static_cast<double>(distinct);
+  state.counters["recoveries_per_run"] = static_cast<double>(recoveries);
   if (!ok) state.SkipWithError("the explorer reported a failure");
 }
 BENCHMARK(BM_crash_explorer)->Unit(benchmark::kSecond)->Iterations(1);

@@ -242,7 +242,8 @@ int Explore(const std::vector<std::string>& args, const CliIo& io) {
         .Key("shards")
         .Uint(operation != 0 ? 1 : e.shards);
     j.Key("operations").Uint(report->operations).Key("crash_points").Uint(report->crash_points);
-    j.Key("states").Uint(report->states).Key("distinct_states").Uint(report->distinct_states);
+    j.Key("states").Uint(report->states).Key("recoveries").Uint(report->recoveries);
+    j.Key("distinct_states").Uint(report->distinct_states);
     j.Key("seconds").Double(report->seconds).Key("states_per_second").Uint(rate);
     j.Key("matrix").BeginArray();
     for (const ConformanceCell& c : report->matrix) {
@@ -268,8 +269,9 @@ int Explore(const std::vector<std::string>& args, const CliIo& io) {
     io.out << files[0] << ": " << report->states << " crash states at " << report->crash_points
            << " crash points (" << report->operations << " storage operations";
     if (e.shards > 1 && operation == 0) io.out << ", shard " << e.shard << "/" << e.shards;
-    io.out << "), " << report->distinct_states << " distinct recovered states, " << report->seconds
-           << " s (" << rate << " states/s)\n";
+    io.out << "; " << report->recoveries << " distinct disk images recovered), "
+           << report->distinct_states << " distinct recovered states, " << report->seconds << " s ("
+           << rate << " states/s)\n";
     PrintTable(*report, io);
     for (const CrashFailure& f : report->failures) {
       io.out << "FAIL  crash before operation " << f.operation << " (" << f.operation_name

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <unordered_set>
 
 #include "memdb/fault/faulty_file_system.h"
@@ -209,6 +210,15 @@ ExplorerReport Explore(const Workload& workload, const ExplorerOptions& options)
   const Recording rec = Record(workload, options);
   report.operations = rec.operations;
   std::unordered_set<uint64_t> distinct;
+  // Recovery is a function of the disk image and the options, and the checks' verdict one of the
+  // recovered state and the point's range of commits; so a crash state whose image, mode and
+  // range were judged before gets that verdict without recovering again. Crash models often
+  // leave the same image (every model, when nothing is pending), and so do neighbouring points.
+  struct Verdict {
+    std::string what;
+    bool refused = false;
+  };
+  std::map<std::tuple<uint64_t, size_t, size_t, size_t>, Verdict> verdicts;
   for (CrashModel::Kind kind : options.models) {
     for (RecoveryMode mode : options.recovery_modes) report.matrix.push_back({kind, mode});
   }
@@ -225,13 +235,20 @@ ExplorerReport Explore(const Workload& workload, const ExplorerOptions& options)
     for (const CrashModel& model : Variants(point, options)) {
       std::shared_ptr<SimFileSystem> crashed = point.disk->Clone();
       CrashWithModel(*crashed, model);
+      const uint64_t image = crashed->ContentDigest();
       for (size_t m = 0; m < options.recovery_modes.size(); ++m) {
         const RecoveryMode mode = options.recovery_modes[m];
-        // Recovery writes to the disk: each mode gets its own copy (the last one the original).
-        auto disk = m + 1 == options.recovery_modes.size() ? crashed : crashed->Clone();
-        bool refused = false;
-        const std::string what =
-            CheckRecovered(rec, point, options, disk, mode, &distinct, &refused);
+        auto [verdict, fresh] =
+            verdicts.try_emplace({image, m, point.acknowledged, point.attempted});
+        if (fresh) {
+          // Recovery writes to the disk: each mode gets its own copy (the last the original).
+          auto disk = m + 1 == options.recovery_modes.size() ? crashed : crashed->Clone();
+          verdict->second.what =
+              CheckRecovered(rec, point, options, disk, mode, &distinct, &verdict->second.refused);
+          ++report.recoveries;
+        }
+        const std::string& what = verdict->second.what;
+        const bool refused = verdict->second.refused;
         ++report.states;
         ConformanceCell& c = cell(model.kind, m);
         ++c.states;
@@ -306,7 +323,8 @@ std::string CrashFailure::ToString() const {
 std::string ExplorerReport::ToString() const {
   std::string out = std::to_string(states) + " crash states checked (" +
                     std::to_string(crash_points) + " crash points of " +
-                    std::to_string(operations) + " storage operations), " +
+                    std::to_string(operations) + " storage operations; " +
+                    std::to_string(recoveries) + " distinct disk images recovered), " +
                     std::to_string(distinct_states) + " distinct recovered states, in " +
                     std::to_string(seconds) + " s";
   if (seconds > 0) out += " (" + std::to_string(static_cast<uint64_t>(states / seconds)) + "/s)";

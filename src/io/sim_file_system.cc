@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -686,6 +687,32 @@ Result<SimFileSystem::FileState> SimFileSystem::InspectFile(const std::string& p
   const Inode& f = **inode;
   return FileState{std::string(f.current.str()), std::string(f.durable.str()), f.truncated,
                    f.unsynced};
+}
+
+uint64_t SimFileSystem::ContentDigest() const {
+  std::lock_guard<std::mutex> lock(disk_->mu);
+  // An order-sensitive combination of 64-bit hashes of each part and its length; a part's length
+  // goes in too so that the boundaries between names and bytes are part of the digest.
+  uint64_t digest = 0;
+  auto mix = [&digest](std::string_view part) {
+    digest = (digest ^ std::hash<std::string_view>{}(part)) * 0x9E3779B97F4A7C15ULL;
+    digest = (digest ^ part.size()) * 0xC2B2AE3D27D4EB4FULL;
+    digest ^= digest >> 29;
+  };
+  for (const auto& [path, dir] : disk_->dirs) {
+    mix(path);
+    mix("visible");
+    for (const auto& [name, inode] : dir.visible) {
+      mix(name);
+      mix(inode->current.str());
+    }
+    mix("durable");
+    for (const auto& [name, inode] : dir.durable) {
+      mix(name);
+      mix(inode->durable.str());
+    }
+  }
+  return digest;
 }
 
 SimFileSystem::Stats SimFileSystem::stats() const {

@@ -136,6 +136,28 @@ TEST(CrashExplorerTest, RetryBugIsHarmlessWithoutTheSyncFailure) {
   EXPECT_TRUE(report.ok()) << report.ToString();
 }
 
+TEST(CrashExplorerTest, StatesWithAnAlreadyRecoveredDiskImageShareItsVerdict) {
+  // Every failure the explorer reports -- including those judged from an earlier recovery of
+  // the same disk image -- fails again when its state is recovered on its own.
+  const uint64_t seed = TestSeed();
+  SCOPED_TRACE(SeedTrace(seed));
+  ExplorerOptions options = SmallOptions();
+  options.db.testing_injected_bugs = static_cast<uint32_t>(InjectedBug::kAckBeforeSync);
+  options.shrink = false;
+  options.max_failures = 1000000;
+  const Workload workload = RandomWorkload(seed, 6);
+  const ExplorerReport report = ExploreCrashes(workload, options);
+  ASSERT_FALSE(report.ok()) << report.ToString();
+  EXPECT_LT(report.recoveries, report.states) << report.ToString();
+  EXPECT_GE(report.recoveries, report.crash_points) << report.ToString();
+  for (const CrashFailure& f : report.failures) {
+    EXPECT_FALSE(
+        CheckCrashState(workload, options, f.operation, CrashModel::Parse(f.model).value(), f.mode)
+            .ok())
+        << f.ToString();
+  }
+}
+
 TEST(CrashExplorerTest, ShardsSplitTheCrashPoints) {
   ExplorerOptions options = SmallOptions();
   options.models = {CrashModel::Kind::kDropUnsynced};

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "memdb/io/sim_file_system.h"
 #include "io/sim_test_util.h"
+#include "memdb/io/sim_file_system.h"
 #include "test_support.h"
 
 namespace memdb {
@@ -22,8 +22,8 @@ static void PrintTo(const SimFileSystem::PendingDirEntry& e, std::ostream* os) {
 
 namespace {
 
-using ::memdb::test::HasCode;
 using ::memdb::test::Describe;
+using ::memdb::test::HasCode;
 using ::memdb::test::IsOk;
 using ::memdb::test::Write;
 using Code = Status::Code;
@@ -51,6 +51,45 @@ class SimCloneTest : public ::testing::Test {
 
   SimFileSystem fs_;
 };
+
+TEST_F(SimCloneTest, ContentDigestTellsDiskImagesApart) {
+  WriteDurably("db/a", "base");
+  Write(fs_, "db/a", "+pending", /*sync=*/false, /*truncate=*/false);
+  std::shared_ptr<SimFileSystem> clone = fs_.Clone();
+  EXPECT_EQ(clone->ContentDigest(), fs_.ContentDigest());
+
+  // The same image built independently has the same digest.
+  SimFileSystem twin;
+  ASSERT_TRUE(IsOk(twin.CreateDir("db")));
+  Write(twin, "db/a", "base", /*sync=*/true);
+  ASSERT_TRUE(IsOk(twin.SyncDir("db")));
+  Write(twin, "db/a", "+pending", /*sync=*/false, /*truncate=*/false);
+  EXPECT_EQ(twin.ContentDigest(), fs_.ContentDigest());
+
+  // What reads see (one byte), what a crash keeps (one bit of durable bytes), a name that is
+  // visible but not durable, and the boundary between a name and its bytes all count.
+  std::shared_ptr<SimFileSystem> byte = fs_.Clone();
+  Write(*byte, "db/a", "!", /*sync=*/false, /*truncate=*/false);
+  EXPECT_NE(byte->ContentDigest(), fs_.ContentDigest());
+  std::shared_ptr<SimFileSystem> crashed = fs_.Clone();
+  crashed->Crash();
+  EXPECT_NE(crashed->ContentDigest(), fs_.ContentDigest());
+  std::shared_ptr<SimFileSystem> flipped = crashed->Clone();
+  ASSERT_TRUE(IsOk(flipped->FlipBit("db/a", 3)));
+  EXPECT_NE(flipped->ContentDigest(), crashed->ContentDigest());
+  std::shared_ptr<SimFileSystem> renamed = crashed->Clone();
+  ASSERT_TRUE(IsOk(renamed->Rename("db/a", "db/b")));
+  EXPECT_NE(renamed->ContentDigest(), crashed->ContentDigest());
+  ASSERT_TRUE(IsOk(renamed->SyncDir("db")));
+  std::shared_ptr<SimFileSystem> renamed_back = renamed->Clone();
+  ASSERT_TRUE(IsOk(renamed_back->Rename("db/b", "db/a")));
+  ASSERT_TRUE(IsOk(renamed_back->SyncDir("db")));
+  EXPECT_EQ(renamed_back->ContentDigest(), crashed->ContentDigest());
+  SimFileSystem ab, a_b;
+  Write(ab, "ab", "", /*sync=*/true);
+  Write(a_b, "a", "b", /*sync=*/true);
+  EXPECT_NE(ab.ContentDigest(), a_b.ContentDigest());
+}
 
 TEST_F(SimCloneTest, WritingAndCrashingTheCloneLeavesTheOriginalAlone) {
   WriteDurably("db/a", "base");

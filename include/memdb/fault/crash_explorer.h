@@ -97,9 +97,12 @@ struct ConformanceCell {
 };
 
 struct ExplorerReport {
-  uint64_t operations = 0;       // storage operations in the recorded run
-  uint64_t crash_points = 0;     // recorded points explored (this shard)
-  uint64_t states = 0;           // crash states recovered and checked (point x variant x mode)
+  uint64_t operations = 0;    // storage operations in the recorded run
+  uint64_t crash_points = 0;  // recorded points explored (this shard)
+  uint64_t states = 0;        // crash states checked (point x variant x mode)
+  // Recoveries actually run: a state whose disk image, recovery mode and range of expected
+  // commits equal an earlier state's has that state's verdict (recovery is deterministic).
+  uint64_t recoveries = 0;
   uint64_t distinct_states = 0;  // distinct recovered database states
   double seconds = 0;
   std::vector<CrashFailure> failures;

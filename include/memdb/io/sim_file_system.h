@@ -193,6 +193,13 @@ class SimFileSystem final : public FileSystem {
   // A copy of the visible file's state. NotFound when there is no such file.
   Result<FileState> InspectFile(const std::string& path) const;
 
+  // A 64-bit digest of everything reads and a Crash() would see: every directory with its
+  // visible entries (name and `current` bytes) and durable entries (name and `durable` bytes).
+  // Two disks with equal digests behave alike for any sequence of calls that starts with
+  // Crash() or with reads -- what crash explorers need to recognise a disk image they have
+  // already recovered. Unsynced-write records and stats() are not included. O(bytes).
+  uint64_t ContentDigest() const;
+
   Stats stats() const;
   // Every visible file (not directory), as a normalised path, sorted. For debugging.
   std::vector<std::string> AllFiles() const;
