@@ -42,6 +42,7 @@
 #include <string>
 #include <string_view>
 
+#include "memdb/sim/database.h"
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
 

@@ -14,6 +14,7 @@
 #include "memdb/testing/mock_kv_store.h"
 #include "memdb/testing/printers.h"
 #include "memdb/testing/recording_kv_store.h"
+#include "memdb/testing/scenario_tests.h"
 #include "memdb/testing/simulation_test.h"
 #include "memdb/testing/status_matchers.h"
 #include "memdb/testing/test_names.h"
