@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "testing/pending_goldens.h"
+
 namespace memdb::testing {
 
 bool CheckGoldenAndExplain(const Result<Snapshot>& actual, const std::string& path,
@@ -22,6 +24,9 @@ bool CheckGoldenAndExplain(const Result<Snapshot>& actual, const std::string& pa
   if (result->outcome == GoldenOutcome::kUpdated || result->outcome == GoldenOutcome::kCreated) {
     // A passing check that changed a file: the person running in update mode wants the list.
     std::cerr << "[memdb golden] " << result->message;
+  }
+  if (!result->passed && !result->pending_path.empty()) {
+    internal::NotePendingGolden(result->pending_path);
   }
   if (os != nullptr) {
     if (result->passed) {

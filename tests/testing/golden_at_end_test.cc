@@ -29,6 +29,7 @@ using ::memdb::testing::KvState;
 using ::memdb::testing::MatchesGolden;
 using ::memdb::testing::NextGoldenPath;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 // The golden directory NextGoldenPath() uses for tests of this file.
@@ -198,6 +199,14 @@ TEST_F(GoldenChildTest, DISABLED_FailsBeforeItsGoldenAtEnd) {
   ADD_FAILURE() << "the test fails before it ends";
 }
 
+TEST_F(GoldenChildTest, DISABLED_MismatchesTwoGoldens) {
+  ASSERT_FALSE(Dir().empty());
+  ASSERT_THAT(db().Put("k", "v"), IsOk());
+  EXPECT_THAT(db(), MatchesGolden(Dir() + "/first.golden"));   // missing
+  EXPECT_THAT(db(), MatchesGolden(Dir() + "/second.golden"));  // missing
+  EXPECT_THAT(db(), MatchesGolden(Dir() + "/second.golden"));  // the same pending file again
+}
+
 // Runs this binary on one DISABLED_ test with `args`; the exit status, and the output in `log`.
 int RunChild(const std::string& test, const std::string& args, const fs::path& log) {
   const std::string command = "'" + fs::read_symlink("/proc/self/exe").string() +
@@ -247,6 +256,28 @@ TEST(GoldenChildProcessTest, FailedTestDoesNotWriteItsGoldenAtEnd) {
   EXPECT_NE(RunChild("DISABLED_FailsBeforeItsGoldenAtEnd", "", log), 0);
   EXPECT_THAT(ReadText(log), HasSubstr("the test fails before it ends"));
   EXPECT_TRUE(fs::is_empty(dir.path())) << "a failed test wrote its golden";
+  fs::remove(log);
+}
+
+TEST(GoldenChildProcessTest, RunEndsWithTheListOfPendingGoldens) {
+  TempDir dir;
+  ScopedEnv golden_dir("MEMDB_TEST_GOLDEN_DIR", dir.path().c_str());
+  ScopedEnv ci("CI", nullptr);
+  ScopedEnv pending("MEMDB_GOLDEN_PENDING_DIR", nullptr);
+  ScopedEnv update("MEMDB_UPDATE_GOLDEN", nullptr);
+  const fs::path log = fs::temp_directory_path() / ("memdb-child-" + std::to_string(::getpid()));
+  EXPECT_NE(RunChild("DISABLED_MismatchesTwoGoldens", "", log), 0);
+  const std::string output = ReadText(log);
+  const size_t summary = output.find("this run left 2 pending golden file(s)");
+  ASSERT_NE(summary, std::string::npos) << output;
+  EXPECT_THAT(output.substr(summary), HasSubstr((dir.path() / "first.golden.new").string()));
+  EXPECT_THAT(output.substr(summary), HasSubstr((dir.path() / "second.golden.new").string()));
+  EXPECT_THAT(output.substr(summary), HasSubstr("memdb golden accept"));
+
+  // In CI nothing is written, so there is nothing to list.
+  ci.Set("1");
+  EXPECT_NE(RunChild("DISABLED_MismatchesTwoGoldens", "", log), 0);
+  EXPECT_THAT(ReadText(log), Not(HasSubstr("pending golden file(s)")));
   fs::remove(log);
 }
 
