@@ -15,15 +15,7 @@
 namespace memdb::cli {
 namespace {
 
-constexpr const char* kRecoveryModeNames[] = {"tolerate-torn-tail", "absolute-consistency",
-                                              "point-in-time"};
-
-std::string RecoveryModeName(RecoveryMode mode) {
-  for (const char* name : kRecoveryModeNames) {
-    if (scenario::ParseRecoveryMode(name) == mode) return name;
-  }
-  return "?";
-}
+using scenario::RecoveryModeName;
 
 // "sector-prefix" for every sector-prefix(...) variant.
 std::string KindName(std::string_view model_name) {

@@ -302,4 +302,11 @@ std::optional<RecoveryMode> ParseRecoveryMode(std::string_view name) {
                                      {"point-in-time", RecoveryMode::kPointInTime}});
 }
 
+std::string RecoveryModeName(RecoveryMode mode) {
+  for (std::string_view name : {"tolerate-torn-tail", "absolute-consistency", "point-in-time"}) {
+    if (ParseRecoveryMode(name) == mode) return std::string(name);
+  }
+  return "?";
+}
+
 }  // namespace memdb::scenario
