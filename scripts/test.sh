@@ -64,4 +64,24 @@ if [ -z "$sanitize" ]; then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH="$prefix"
   cmake --build "$build/examples-installed" -j "$jobs"
   ctest --test-dir "$build/examples-installed" --output-on-failure -j "$jobs" --timeout 600
+
+  # A consumer of the engine alone, with Boost and GoogleTest hidden from CMake: a plain
+  # find_package(memdb) configures, memdb::memdb builds and links without them; asking for
+  # memdb::testing there fails at configure time, naming what is missing.
+  hidden=(-DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  consumer="$build/engine-only-installed"
+  rm -rf "$consumer"
+  cmake -S "$root/tests/install/engine_only" -B "$consumer" -G Ninja \
+    -DCMAKE_PREFIX_PATH="$prefix" "${hidden[@]}" >/dev/null
+  cmake --build "$consumer" -j "$jobs"
+  ctest --test-dir "$consumer" --output-on-failure
+  probe="$build/testing-without-gtest"
+  rm -rf "$probe" && mkdir -p "$probe"
+  printf 'cmake_minimum_required(VERSION 3.20)\nproject(p LANGUAGES CXX)\nfind_package(memdb CONFIG REQUIRED COMPONENTS testing)\n' >"$probe/CMakeLists.txt"
+  if cmake -S "$probe" -B "$probe/build" -DCMAKE_PREFIX_PATH="$prefix" "${hidden[@]}" >"$probe/log" 2>&1 ||
+     ! grep -q "not found" "$probe/log"; then
+    echo "memdb: find_package(memdb COMPONENTS testing) without Boost/GoogleTest should fail clearly:" >&2
+    cat "$probe/log" >&2
+    exit 1
+  fi
 fi
