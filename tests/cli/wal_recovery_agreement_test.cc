@@ -20,6 +20,7 @@
 #include "memdb/fault/faulty_file_system.h"
 #include "memdb/io/sim_file_system.h"
 #include "memdb/util/random.h"
+#include "scenario/vocabulary.h"
 #include "test_support.h"
 
 namespace memdb::test {
@@ -62,18 +63,6 @@ Expected Predict(const std::vector<cli::WalSegmentSummary>& segments, RecoveryMo
     return e;
   }
   return e;
-}
-
-const char* ModeName(RecoveryMode mode) {
-  switch (mode) {
-    case RecoveryMode::kTolerateTornTail:
-      return "tolerate-torn-tail";
-    case RecoveryMode::kAbsoluteConsistency:
-      return "absolute-consistency";
-    case RecoveryMode::kPointInTime:
-      return "point-in-time";
-  }
-  return "?";
 }
 
 // Commits random small transactions; segments roll often so damage lands in any of them.
@@ -149,13 +138,12 @@ std::shared_ptr<SimFileSystem> DamagedDisk(Random& rng, std::string* how) {
       break;
     }
     default: {
+      // A run of one byte value: zeros (a lost sector) or anything else.
       const uint64_t at = rng.Uniform(size);
-      std::string bytes(std::min<uint64_t>(size - at, 1 + rng.Uniform(48)), '\0');
-      if (rng.Bernoulli(0.5)) {
-        for (char& c : bytes) c = static_cast<char>(rng.Next());
-      }
-      sim->WriteAt(victim, at, bytes).IgnoreError();
-      *how = std::to_string(bytes.size()) + " bytes overwritten in " + victim + " at " +
+      const char fill = rng.Bernoulli(0.5) ? '\0' : static_cast<char>(rng.Next());
+      const std::string run(std::min<uint64_t>(size - at, 1 + rng.Uniform(48)), fill);
+      sim->WriteAt(victim, at, run).IgnoreError();
+      *how = std::to_string(run.size()) + " bytes overwritten in " + victim + " at " +
              std::to_string(at);
     }
   }
@@ -164,7 +152,7 @@ std::shared_ptr<SimFileSystem> DamagedDisk(Random& rng, std::string* how) {
 
 // Recovers a copy of `disk` under `mode` and checks it against the prediction.
 void ExpectRecoveryAgrees(const SimFileSystem& disk, RecoveryMode mode, const Expected& e) {
-  SCOPED_TRACE(std::string("recovery mode ") + ModeName(mode));
+  SCOPED_TRACE("recovery mode " + scenario::RecoveryModeName(mode));
   Options options = SimOptions(disk.Clone());
   options.recovery_mode = mode;
   Result<Db> db = Db::Open(options);

@@ -24,19 +24,33 @@ class FileSystemWrapper : public FileSystem {
 
   FileSystem& target() const { return *target_; }
 
-  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
-  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
-  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
-  Status ReadFile(const std::string& path, std::string* contents) override;
-  bool FileExists(const std::string& path) override;
-  Result<uint64_t> FileSize(const std::string& path) override;
-  Result<std::vector<std::string>> ListDir(const std::string& dir) override;
-  Status CreateDir(const std::string& dir) override;
-  Status Rename(const std::string& from, const std::string& to) override;
-  Status RemoveFile(const std::string& path) override;
-  Status SyncDir(const std::string& dir) override;
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
-  PointObserver* point_observer() override;
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
+    return target_->NewWritableFile(p);
+  }
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
+    return target_->NewAppendableFile(p);
+  }
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& p) override {
+    return target_->NewSequentialFile(p);
+  }
+  Status ReadFile(const std::string& p, std::string* out) override {
+    return target_->ReadFile(p, out);
+  }
+  bool FileExists(const std::string& p) override { return target_->FileExists(p); }
+  Result<uint64_t> FileSize(const std::string& p) override { return target_->FileSize(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& d) override {
+    return target_->ListDir(d);
+  }
+  Status CreateDir(const std::string& d) override { return target_->CreateDir(d); }
+  Status Rename(const std::string& from, const std::string& to) override {
+    return target_->Rename(from, to);
+  }
+  Status RemoveFile(const std::string& p) override { return target_->RemoveFile(p); }
+  Status SyncDir(const std::string& d) override { return target_->SyncDir(d); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override {
+    return target_->LockFile(p);
+  }
+  PointObserver* point_observer() override { return target_->point_observer(); }
 
  private:
   std::shared_ptr<FileSystem> target_;
@@ -50,11 +64,11 @@ class WritableFileWrapper : public WritableFile {
 
   WritableFile& target() const { return *target_; }
 
-  Status Append(std::string_view data) override;
-  Status Sync() override;
-  Status Close() override;
-  uint64_t Size() const override;
-  const std::string& path() const override;
+  Status Append(std::string_view data) override { return target_->Append(data); }
+  Status Sync() override { return target_->Sync(); }
+  Status Close() override { return target_->Close(); }
+  uint64_t Size() const override { return target_->Size(); }
+  const std::string& path() const override { return target_->path(); }
 
  private:
   std::unique_ptr<WritableFile> target_;
@@ -68,9 +82,9 @@ class SequentialFileWrapper : public SequentialFile {
 
   SequentialFile& target() const { return *target_; }
 
-  Status Read(size_t n, std::string* out) override;
-  Status Skip(uint64_t n) override;
-  const std::string& path() const override;
+  Status Read(size_t n, std::string* out) override { return target_->Read(n, out); }
+  Status Skip(uint64_t n) override { return target_->Skip(n); }
+  const std::string& path() const override { return target_->path(); }
 
  private:
   std::unique_ptr<SequentialFile> target_;
