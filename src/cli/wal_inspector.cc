@@ -1,8 +1,25 @@
 #include "cli/wal_inspector.h"
 
+#include <algorithm>
+
+#include "db/checkpoint.h"
 #include "wal/segment.h"
 
 namespace memdb::cli {
+
+namespace {
+
+// The segment files among `names`, the entries of `dir`, as paths in log order.
+std::vector<std::string> SegmentPaths(const std::string& dir,
+                                      const std::vector<std::string>& names) {
+  std::vector<std::string> paths;
+  for (uint64_t n : wal::SegmentNumbers(names)) {
+    paths.push_back(JoinPath(dir, wal::SegmentFileName(n)));
+  }
+  return paths;
+}
+
+}  // namespace
 
 const char* WalVerdictName(WalVerdict verdict) {
   switch (verdict) {
@@ -19,14 +36,12 @@ const char* WalVerdictName(WalVerdict verdict) {
 Result<std::vector<std::string>> WalFilesAt(FileSystem& fs, const std::string& path) {
   if (!fs.FileExists(path)) return Status::NotFound(path + ": no such file or directory");
   // A directory lists; a file does not (ENOTDIR).
-  if (!fs.ListDir(path).ok()) return std::vector<std::string>{path};
-  Result<std::vector<uint64_t>> numbers = wal::ListSegments(fs, path);
-  if (!numbers.ok()) return numbers.status();
-  if (numbers->empty()) {
+  Result<std::vector<std::string>> names = fs.ListDir(path);
+  if (!names.ok()) return std::vector<std::string>{path};
+  std::vector<std::string> files = SegmentPaths(path, *names);
+  if (files.empty()) {
     return Status::InvalidArgument(path + ": no WAL segment (wal-NNNNNN.log) in this directory");
   }
-  std::vector<std::string> files;
-  for (uint64_t n : *numbers) files.push_back(JoinPath(path, wal::SegmentFileName(n)));
   return files;
 }
 
@@ -34,6 +49,20 @@ Result<std::vector<WalSegmentSummary>> InspectWal(FileSystem& fs,
                                                   const std::vector<std::string>& files,
                                                   const WalCallbacks& callbacks) {
   db::LogScanner scanner(fs);  // inspection: read on after corruption
+  // The whole log of a database without a checkpoint must start at its first transaction, as
+  // recovery requires: records lost from its start are damage, not a shorter log.
+  if (!files.empty()) {
+    const std::string dir = DirName(files.front());
+    if (Result<std::vector<std::string>> names = fs.ListDir(dir); names.ok()) {
+      uint64_t timestamp = 0;
+      const bool checkpointed = std::any_of(
+          names->begin(), names->end(),
+          [&](const std::string& name) { return db::ParseCheckpointFileName(name, &timestamp); });
+      if (!checkpointed && SegmentPaths(dir, *names) == files) {
+        scanner.ExpectTimestamp(db::kFirstCommitTimestamp);
+      }
+    }
+  }
   return scanner.Scan(files, callbacks);
 }
 

@@ -39,6 +39,10 @@
 
 namespace memdb::db {
 
+// The commit timestamp of a database's first transaction: where the log of a database without
+// a checkpoint starts (after a checkpoint at T, it starts at T + 1).
+inline constexpr uint64_t kFirstCommitTimestamp = 1;
+
 // One intact logical record of a segment.
 struct LogRecord {
   std::string file;

@@ -187,6 +187,7 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   scan.verify_checksums = !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums);
   scan.read_error_context = "recovery reading";
   LogScanner scanner(fs, scan);
+  // kFirstCommitTimestamp without a checkpoint (LatestTimestamp() is 0).
   scanner.ExpectTimestamp(last + 1);
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] < replay_from) continue;
