@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "memdb/io/replace_file.h"
 #include "snapshot/checkpoint_file.h"
 #include "wal/segment.h"
 
@@ -36,33 +37,38 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
                        uint64_t timestamp, uint64_t replay_from, const Options& options) {
   PointObserver* points = fs.point_observer();
   const std::string name = CheckpointFileName(timestamp);
-  const std::string tmp_path = JoinPath(dir, name + std::string(kTmpSuffix));
-  auto fail = [&](const Status& s) {
-    fs.RemoveFile(tmp_path).IgnoreError();
-    return s.Annotate("checkpoint " + name + " not written");
+  ReplaceFileOptions replace;
+  // A fixed name, so RemoveObsoleteFiles sweeps what a crash left behind.
+  replace.tmp_path = JoinPath(dir, name + std::string(kTmpSuffix));
+  replace.dir = dir;
+  // The named points the fault tests crash at, one before each step.
+  replace.before_step = [points](ReplaceStep step) {
+    switch (step) {
+      case ReplaceStep::kWrite:
+        return PassPoint(points, "checkpoint.write.before");
+      case ReplaceStep::kSync:
+        return PassPoint(points, "checkpoint.sync.before");
+      case ReplaceStep::kRename:
+        return PassPoint(points, "checkpoint.rename.before");
+      case ReplaceStep::kDirSync:
+        return PassPoint(points, "checkpoint.dirsync.before");
+    }
+    return Status::OK();
   };
-  if (Status s = PassPoint(points, "checkpoint.write.before"); !s.ok()) return fail(s);
-  auto file = fs.NewWritableFile(tmp_path);
-  if (!file.ok()) return fail(file.status());
-  snapshot::CheckpointWriter writer(file->get(), timestamp, replay_from);
-  Status s;
-  for (; s.ok() && state->Valid(); state->Next()) s = writer.Add(state->key(), state->value());
-  if (s.ok()) s = state->status();
-  if (s.ok()) s = writer.Finish();
-  if (s.ok()) s = PassPoint(points, "checkpoint.sync.before");
-  if (s.ok()) s = (*file)->Sync();
-  const Status closed = (*file)->Close();
-  if (s.ok()) s = closed;
-  if (s.ok()) s = PassPoint(points, "checkpoint.rename.before");
-  if (s.ok()) s = fs.Rename(tmp_path, JoinPath(dir, name));
-  if (!s.ok()) return fail(s);
-  if (s = PassPoint(points, "checkpoint.dirsync.before"); !s.ok()) return fail(s);
-  if (options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync)) return Status::OK();
-  s = fs.SyncDir(dir);
-  // The rename may or may not survive a crash now; either way recovery finds a consistent
-  // state (this checkpoint, or the previous one and the log, which is not yet removed).
-  if (!s.ok()) return fail(s);
-  return Status::OK();
+  // Without the directory sync the rename may or may not survive a crash; either way recovery
+  // finds a consistent state (this checkpoint, or the previous one and the log, which is not
+  // yet removed).
+  if (options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync)) replace.sync_dir = false;
+  auto write = [&](WritableFile& file) {
+    snapshot::CheckpointWriter writer(&file, timestamp, replay_from);
+    Status s;
+    for (; s.ok() && state->Valid(); state->Next()) s = writer.Add(state->key(), state->value());
+    if (s.ok()) s = state->status();
+    if (s.ok()) s = writer.Finish();
+    return s;
+  };
+  return ReplaceFileAtomically(fs, JoinPath(dir, name), write, replace)
+      .Annotate("checkpoint " + name + " not written");
 }
 
 void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timestamp,

@@ -6,8 +6,8 @@
 
 #include "db/checkpoint.h"
 #include "db/commit_record.h"
+#include "db/log_scanner.h"
 #include "snapshot/checkpoint_file.h"
-#include "wal/log_reader.h"
 #include "wal/segment.h"
 
 namespace memdb::db {
@@ -69,110 +69,73 @@ struct SegmentReplay {
   uint64_t damage_offset = 0;
 };
 
-// True when some intact record after the reader's position says that bytes beyond `cut` had
-// been synced when it was appended -- so damage at `cut` is in durable data, not a tail that a
-// crash tore, lost or reordered.
-bool SyncedPast(wal::LogReader& reader, uint64_t cut) {
-  std::string record;
+// Applies the records of segment `path` to `engine` through `scanner` (which checks that each
+// carries timestamp *last + 1). Damage in the last segment is a torn tail (discarded) when it
+// lies in bytes never synced (kTolerateTornTail and kPointInTime); anything else is reported
+// in `replay`.
+Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_segment,
+                     const Options& options, mvcc::Engine* engine, uint64_t* last,
+                     SegmentReplay* replay) {
+  const bool tolerate_tail =
+      last_segment && options.recovery_mode != RecoveryMode::kAbsoluteConsistency;
   std::vector<mvcc::WriteBuffer::Entry> writes;
-  for (;;) {
-    switch (reader.ReadRecord(&record)) {
-      case wal::LogReader::Outcome::kRecord: {
-        CommitRecordHeader header;
-        if (DecodeCommitRecord(record, &header, &writes).ok() && header.synced_before > cut) {
-          return true;
-        }
-        break;
-      }
-      case wal::LogReader::Outcome::kCorruption:
-        if (!reader.status().ok()) return true;  // cannot tell: do not discard
-        break;
-      case wal::LogReader::Outcome::kEnd:
-      case wal::LogReader::Outcome::kTornTail:
-        return false;
-    }
-  }
-}
-
-// Applies the records of segment `name` to `engine`, each of which must carry timestamp
-// *last + 1. Damage in the last segment is a torn tail (discarded) when it lies in bytes never
-// synced (kTolerateTornTail and kPointInTime); anything else is reported in `replay`.
-Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& name,
-                     bool last_segment, const Options& options, mvcc::Engine* engine,
-                     uint64_t* last, SegmentReplay* replay) {
-  const RecoveryMode mode = options.recovery_mode;
-  const std::string path = JoinPath(dir, name);
-  auto size = fs.FileSize(path);
-  if (!size.ok()) return size.status();
-  auto file = fs.NewSequentialFile(path);
-  if (!file.ok()) return file.status();
-  wal::LogReader reader(file->get(), *size);
-  std::string record;
-  std::vector<mvcc::WriteBuffer::Entry> writes;
-  reader.SetVerifyChecksumsForTesting(
-      !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums));
+  LogVisitor visitor;
+  visitor.record = [&](const LogRecord& record) {
+    if (!record.replayable) return;
+    engine->Restore(record.header.timestamp, record.writes);
+    *last = record.header.timestamp;
+    ++replay->records;
+  };
   // The deliberate bug: apply what parses of a record cut off by the damage.
-  auto apply_partial = [&] {
+  visitor.damage = [&](const LogDamage& damage) {
+    if (damage.cause == LogDamage::Cause::kNotATransaction ||
+        damage.cause == LogDamage::Cause::kOutOfSequence) {
+      return;
+    }
     if (!options.HasInjectedBug(InjectedBug::kReplayPartialTransaction)) return;
-    DecodeCommitRecordPrefixForTesting(reader.partial_record(), &writes);
+    DecodeCommitRecordPrefixForTesting(damage.partial_record, &writes);
     if (!writes.empty()) engine->Restore(*last + 1, writes);
   };
-  const bool tolerate_tail = last_segment && mode != RecoveryMode::kAbsoluteConsistency;
-  for (;;) {
-    const wal::LogReader::Outcome outcome = reader.ReadRecord(&record);
-    if (!reader.status().ok()) return reader.status().Annotate("recovery reading " + path);
-    replay->valid_bytes = reader.valid_end();
-    switch (outcome) {
-      case wal::LogReader::Outcome::kRecord: {
-        CommitRecordHeader header;
-        Status s = DecodeCommitRecord(record, &header, &writes);
-        if (s.ok() && header.timestamp != *last + 1) {
-          s = Status::Corruption(header.timestamp <= *last
-                                     ? "transaction " + std::to_string(header.timestamp) +
-                                           " logged again after " + std::to_string(*last)
-                                     : "transactions " + std::to_string(*last + 1) + " to " +
-                                           std::to_string(header.timestamp - 1) +
-                                           " are missing from the log");
-        }
-        if (!s.ok()) {
-          replay->damage = std::string(s.message());
-          replay->damage_offset = reader.last_record_offset();
-          return Status::OK();
-        }
-        engine->Restore(header.timestamp, writes);
-        *last = header.timestamp;
-        ++replay->records;
-        replay->valid_bytes = reader.valid_end();
-        break;
-      }
-      case wal::LogReader::Outcome::kEnd:
-        return Status::OK();
-      case wal::LogReader::Outcome::kTornTail:
-        apply_partial();
-        if (tolerate_tail) {
-          replay->torn_bytes = reader.torn_bytes();
-          return Status::OK();
-        }
-        replay->damage = (last_segment ? "torn tail: " : "torn record before the last segment: ") +
-                         reader.damage();
-        replay->damage_offset = reader.damage_offset();
-        return Status::OK();
-      case wal::LogReader::Outcome::kCorruption: {
-        apply_partial();
-        replay->damage = reader.damage();
-        replay->damage_offset = reader.damage_offset();
-        const uint64_t cut = reader.valid_end();
-        if (tolerate_tail && !SyncedPast(reader, cut)) {
-          // Intact records follow, but none was appended after the damaged bytes were synced:
-          // a crash lost or reordered unsynced writes. Everything from `cut` is the torn tail.
-          replay->damage.clear();
-          replay->valid_bytes = cut;
-          replay->torn_bytes = *size - cut;
-        }
+  LogSegment segment;
+  if (Status s = scanner.ScanSegment(path, last_segment, visitor, &segment); !s.ok()) return s;
+  replay->valid_bytes = segment.valid_end;
+  if (segment.damages.empty()) return Status::OK();
+  const LogDamage& damage = segment.damages.front();
+  switch (damage.cause) {
+    case LogDamage::Cause::kTornTail:
+      if (tolerate_tail) {
+        replay->torn_bytes = damage.torn_bytes;
         return Status::OK();
       }
+      replay->damage = "torn tail: " + damage.detail;
+      break;
+    case LogDamage::Cause::kTornBeforeLastSegment:
+      replay->damage = "torn record before the last segment: " + damage.detail;
+      break;
+    case LogDamage::Cause::kFraming:
+      if (tolerate_tail && damage.in_unsynced_bytes) {
+        // Intact records follow, but none was appended after the damaged bytes were synced:
+        // a crash lost or reordered unsynced writes. Everything from there is the torn tail.
+        replay->torn_bytes = segment.size - damage.valid_end;
+        return Status::OK();
+      }
+      replay->damage = damage.detail;
+      break;
+    case LogDamage::Cause::kNotATransaction:
+      replay->damage = damage.detail;
+      break;
+    case LogDamage::Cause::kOutOfSequence: {
+      const uint64_t before = damage.expected_timestamp - 1;
+      replay->damage = damage.timestamp <= before
+                           ? "transaction " + std::to_string(damage.timestamp) +
+                                 " logged again after " + std::to_string(before)
+                           : "transactions " + std::to_string(damage.expected_timestamp) + " to " +
+                                 std::to_string(damage.timestamp - 1) + " are missing from the log";
+      break;
     }
   }
+  replay->damage_offset = damage.offset;
+  return Status::OK();
 }
 
 }  // namespace
@@ -185,14 +148,12 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   auto names = fs.ListDir(dir);
   if (!names.ok()) return names.status();
   std::vector<std::pair<uint64_t, std::string>> checkpoints;
-  std::vector<uint64_t> segments;
   for (const std::string& name : *names) {
     uint64_t number = 0;
     if (ParseCheckpointFileName(name, &number)) checkpoints.emplace_back(number, name);
-    if (wal::ParseSegmentFileName(name, &number)) segments.push_back(number);
   }
   std::sort(checkpoints.rbegin(), checkpoints.rend());  // newest first
-  std::sort(segments.begin(), segments.end());
+  const std::vector<uint64_t> segments = wal::SegmentNumbers(*names);
   report->existing = !checkpoints.empty() || !segments.empty();
   out->next_segment = segments.empty() ? 1 : segments.back() + 1;
   out->engine = std::make_shared<mvcc::Engine>();
@@ -220,13 +181,21 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   }
 
   uint64_t last = out->engine->LatestTimestamp();
+  LogScanOptions scan;
+  scan.stop_at_damage = true;
+  scan.classify_unsynced = mode != RecoveryMode::kAbsoluteConsistency;
+  scan.verify_checksums = !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums);
+  scan.read_error_context = "recovery reading";
+  LogScanner scanner(fs, scan);
+  // kFirstCommitTimestamp without a checkpoint (LatestTimestamp() is 0).
+  scanner.ExpectTimestamp(last + 1);
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] < replay_from) continue;
     const std::string name = wal::SegmentFileName(segments[i]);
     const bool last_segment = i + 1 == segments.size();
     SegmentReplay replay;
-    if (Status s =
-            ReplaySegment(fs, dir, name, last_segment, options, out->engine.get(), &last, &replay);
+    if (Status s = ReplaySegment(scanner, JoinPath(dir, name), last_segment, options,
+                                 out->engine.get(), &last, &replay);
         !s.ok()) {
       return s;
     }

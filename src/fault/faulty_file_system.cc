@@ -11,23 +11,23 @@ Status Injected(const FaultyFileSystem::Decision& d) { return Status::IOError(d.
 // How far before its place a misdirected write lands.
 constexpr uint64_t kMisdirection = 4096;
 
-class FaultyWritableFile final : public WritableFile {
+class FaultyWritableFile final : public WritableFileWrapper {
  public:
   FaultyWritableFile(FaultyFileSystem* fs, std::unique_ptr<WritableFile> file)
-      : fs_(fs), file_(std::move(file)) {}
+      : WritableFileWrapper(std::move(file)), fs_(fs) {}
 
   Status Append(std::string_view data) override {
     const FaultyFileSystem::Decision d = fs_->Check(StorageOp::kAppend, path());
-    if (!d.fail) return file_->Append(data);
-    const uint64_t offset = file_->Size();
+    if (!d.fail) return target().Append(data);
+    const uint64_t offset = target().Size();
     switch (d.action) {
       case FaultAction::kShortWrite:
-        file_->Append(data.substr(0, data.size() / 2)).IgnoreError();
+        target().Append(data.substr(0, data.size() / 2)).IgnoreError();
         return Injected(d);
       case FaultAction::kLostWrite:
       case FaultAction::kMisdirectedWrite: {
         // Silent: the call succeeds; the disk stores something else (see fault_plan.h).
-        Status s = file_->Append(data);
+        Status s = target().Append(data);
         if (!s.ok()) return s;
         fs_->OverrideDurable(path(), offset, std::string(data.size(), '\0'));
         if (d.action == FaultAction::kMisdirectedWrite && offset >= kMisdirection) {
@@ -45,33 +45,26 @@ class FaultyWritableFile final : public WritableFile {
       if (d.action == FaultAction::kFsyncgate) fs_->DropDirtyData(path());
       return Injected(d);
     }
-    Status s = file_->Sync();
+    Status s = target().Sync();
     if (s.ok()) fs_->AfterSuccessfulSync(path());
     return s;
   }
-  Status Close() override { return file_->Close(); }
-  uint64_t Size() const override { return file_->Size(); }
-  const std::string& path() const override { return file_->path(); }
 
  private:
   FaultyFileSystem* fs_;
-  std::unique_ptr<WritableFile> file_;
 };
 
-class FaultySequentialFile final : public SequentialFile {
+class FaultySequentialFile final : public SequentialFileWrapper {
  public:
   FaultySequentialFile(FaultyFileSystem* fs, std::unique_ptr<SequentialFile> file)
-      : fs_(fs), file_(std::move(file)) {}
+      : SequentialFileWrapper(std::move(file)), fs_(fs) {}
   Status Read(size_t n, std::string* out) override {
     if (const auto d = fs_->Check(StorageOp::kRead, path()); d.fail) return Injected(d);
-    return file_->Read(n, out);
+    return target().Read(n, out);
   }
-  Status Skip(uint64_t n) override { return file_->Skip(n); }
-  const std::string& path() const override { return file_->path(); }
 
  private:
   FaultyFileSystem* fs_;
-  std::unique_ptr<SequentialFile> file_;
 };
 
 std::string ErrnoText(FaultAction action) {
@@ -87,7 +80,9 @@ std::string ErrnoText(FaultAction action) {
 }  // namespace
 
 FaultyFileSystem::FaultyFileSystem(std::shared_ptr<SimFileSystem> disk)
-    : disk_(disk != nullptr ? std::move(disk) : std::make_shared<SimFileSystem>()) {}
+    // The base is initialised first: it gets the new disk, then disk_ takes the same one.
+    : FileSystemWrapper(disk != nullptr ? disk : (disk = std::make_shared<SimFileSystem>())),
+      disk_(std::move(disk)) {}
 
 FaultyFileSystem::~FaultyFileSystem() = default;
 
@@ -245,7 +240,7 @@ void FaultyFileSystem::AfterSuccessfulSync(const std::string& path) {
 
 Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewWritableFile(const std::string& path) {
   if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
-  auto file = disk_->NewWritableFile(path);
+  auto file = FileSystemWrapper::NewWritableFile(path);
   if (!file.ok()) return file.status();
   return std::unique_ptr<WritableFile>(
       std::make_unique<FaultyWritableFile>(this, std::move(*file)));
@@ -253,7 +248,7 @@ Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewWritableFile(const st
 
 Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewAppendableFile(const std::string& path) {
   if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
-  auto file = disk_->NewAppendableFile(path);
+  auto file = FileSystemWrapper::NewAppendableFile(path);
   if (!file.ok()) return file.status();
   return std::unique_ptr<WritableFile>(
       std::make_unique<FaultyWritableFile>(this, std::move(*file)));
@@ -262,7 +257,7 @@ Result<std::unique_ptr<WritableFile>> FaultyFileSystem::NewAppendableFile(const 
 Result<std::unique_ptr<SequentialFile>> FaultyFileSystem::NewSequentialFile(
     const std::string& path) {
   if (const auto d = Check(StorageOp::kRead, path); d.fail) return Injected(d);
-  auto file = disk_->NewSequentialFile(path);
+  auto file = FileSystemWrapper::NewSequentialFile(path);
   if (!file.ok()) return file.status();
   return std::unique_ptr<SequentialFile>(
       std::make_unique<FaultySequentialFile>(this, std::move(*file)));
@@ -270,46 +265,46 @@ Result<std::unique_ptr<SequentialFile>> FaultyFileSystem::NewSequentialFile(
 
 Status FaultyFileSystem::ReadFile(const std::string& path, std::string* contents) {
   if (const auto d = Check(StorageOp::kRead, path); d.fail) return Injected(d);
-  return disk_->ReadFile(path, contents);
+  return FileSystemWrapper::ReadFile(path, contents);
 }
 
 bool FaultyFileSystem::FileExists(const std::string& path) {
-  return !crashed() && disk_->FileExists(path);
+  return !crashed() && FileSystemWrapper::FileExists(path);
 }
 
 Result<uint64_t> FaultyFileSystem::FileSize(const std::string& path) {
   if (crashed()) return Status::IOError("size " + path + ": the simulated machine is down");
-  return disk_->FileSize(path);
+  return FileSystemWrapper::FileSize(path);
 }
 
 Result<std::vector<std::string>> FaultyFileSystem::ListDir(const std::string& dir) {
   if (crashed()) return Status::IOError("list " + dir + ": the simulated machine is down");
-  return disk_->ListDir(dir);
+  return FileSystemWrapper::ListDir(dir);
 }
 
 Status FaultyFileSystem::CreateDir(const std::string& dir) {
   if (crashed()) return Status::IOError("mkdir " + dir + ": the simulated machine is down");
-  return disk_->CreateDir(dir);
+  return FileSystemWrapper::CreateDir(dir);
 }
 
 Status FaultyFileSystem::Rename(const std::string& from, const std::string& to) {
   if (const auto d = Check(StorageOp::kRename, to); d.fail) return Injected(d);
-  return disk_->Rename(from, to);
+  return FileSystemWrapper::Rename(from, to);
 }
 
 Status FaultyFileSystem::RemoveFile(const std::string& path) {
   if (const auto d = Check(StorageOp::kRemove, path); d.fail) return Injected(d);
-  return disk_->RemoveFile(path);
+  return FileSystemWrapper::RemoveFile(path);
 }
 
 Status FaultyFileSystem::SyncDir(const std::string& dir) {
   if (const auto d = Check(StorageOp::kSyncDir, dir); d.fail) return Injected(d);
-  return disk_->SyncDir(dir);
+  return FileSystemWrapper::SyncDir(dir);
 }
 
 Result<std::unique_ptr<FileLock>> FaultyFileSystem::LockFile(const std::string& path) {
   if (const auto d = Check(StorageOp::kCreate, path); d.fail) return Injected(d);
-  return disk_->LockFile(path);
+  return FileSystemWrapper::LockFile(path);
 }
 
 }  // namespace memdb

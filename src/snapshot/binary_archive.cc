@@ -17,6 +17,7 @@
 
 #include "snapshot/archive_document.h"
 #include "snapshot/archive_io.h"
+#include "snapshot/checksummed_header.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 
@@ -26,13 +27,13 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "kBinary snapshots are little endian; see docs/snapshot-format.md");
 
-// Header: magic | format version u32 | archive kind u8 | 3 zero bytes | payload length u64 |
-// masked crc32c of the payload u32 | masked crc32c of the 28 bytes before it u32.
-constexpr size_t kHeaderSize = 32;
+// Header (checksummed_header.h): magic | format version u32 | archive kind u8 | 3 zero bytes |
+// payload length u64 | masked crc32c of the payload u32 | masked crc32c of the 28 bytes before
+// it u32.
+constexpr size_t kHeaderSize = kChecksummedHeaderSize;
 constexpr size_t kKindOffset = 12;
 constexpr size_t kLengthOffset = 16;
 constexpr size_t kPayloadCrcOffset = 24;
-constexpr size_t kHeaderCrcOffset = 28;
 // The smallest possible encoded item (two empty strings), which bounds any vector count.
 constexpr uint64_t kMinItemSize = 16;
 
@@ -144,14 +145,12 @@ Result<std::string> SaveBinaryArchive(const Snapshot& snapshot, SnapshotFormat f
   if (Status s = PayloadWalk(payload, false, kHeaderSize).Run(portable ? 1 : 0, fail); !s.ok()) {
     return s;
   }
-  std::memcpy(out.data(), kBinaryMagic.data(), kBinaryMagic.size());
-  EncodeFixed32(out.data() + 8, kSnapshotFormatVersion);
-  out[kKindOffset] = static_cast<char>(format);
-  EncodeFixed64(out.data() + kLengthOffset, payload.size());
-  EncodeFixed32(out.data() + kPayloadCrcOffset,
-                crc32c::Mask(crc32c::Value(payload.data(), payload.size())));
-  EncodeFixed32(out.data() + kHeaderCrcOffset,
-                crc32c::Mask(crc32c::Value(out.data(), kHeaderCrcOffset)));
+  std::string fields(1, static_cast<char>(format));
+  fields.append(3, '\0');
+  PutFixed64(&fields, payload.size());
+  PutFixed32(&fields, crc32c::Mask(crc32c::Value(payload.data(), payload.size())));
+  const std::string header = EncodeChecksummedHeader(kBinaryMagic, kSnapshotFormatVersion, fields);
+  out.replace(0, header.size(), header);
   return out;
 }
 
@@ -169,20 +168,12 @@ Result<Snapshot> LoadBinaryArchive(std::string_view bytes, std::string_view name
   if (bytes.substr(0, kBinaryMagic.size()) != kBinaryMagic) {
     return corrupt(0, "bad magic, expected \"MEMDBSNP\"");
   }
-  const uint32_t stored = DecodeFixed32(bytes.data() + kHeaderCrcOffset);
-  const uint32_t actual = crc32c::Mask(crc32c::Value(bytes.data(), kHeaderCrcOffset));
-  if (stored != actual) {
-    return corrupt(kHeaderCrcOffset, "header checksum mismatch (stored " + Hex32(stored) +
-                                         ", computed " + Hex32(actual) + ")");
+  uint32_t version = 0;
+  if (Status s = CheckChecksummedHeader(bytes, name, "snapshot", kSnapshotFormatVersion, corrupt,
+                                        &version);
+      !s.ok()) {
+    return s;
   }
-  const uint32_t version = DecodeFixed32(bytes.data() + 8);
-  if (version > kSnapshotFormatVersion) {
-    return Status::NotSupported(std::string(name) + ": snapshot format version " +
-                                std::to_string(version) +
-                                " was written by a newer memdb (this one reads versions up to " +
-                                std::to_string(kSnapshotFormatVersion) + ")");
-  }
-  if (version == 0) return corrupt(8, "format version 0 is not a valid version");
   const auto kind = static_cast<SnapshotFormat>(bytes[kKindOffset]);
   if (kind != SnapshotFormat::kBinary && kind != SnapshotFormat::kPortableBinary) {
     return corrupt(kKindOffset, "unknown archive kind " +

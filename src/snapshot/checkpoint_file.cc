@@ -21,6 +21,7 @@
 #include <streambuf>
 
 #include "snapshot/archive_io.h"
+#include "snapshot/checksummed_header.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 #include "util/printable.h"
@@ -35,11 +36,9 @@ static_assert(std::endian::native == std::endian::little,
 
 constexpr char kMagic[8] = {'M', 'E', 'M', 'D', 'B', 'C', 'K', 'P'};
 
-// Header: magic | format version u32 | commit timestamp u64 | replay_from_segment u64 |
-// masked crc32c of the 28 bytes before it. Every version keeps this 32-byte layout, so the CRC
-// can be checked before the version is trusted.
-constexpr size_t kHeaderSize = 32;
-constexpr size_t kHeaderCrcOffset = 28;
+// Header (checksummed_header.h): magic | format version u32 | commit timestamp u64 |
+// replay_from_segment u64 | masked crc32c of the 28 bytes before it.
+constexpr size_t kHeaderSize = kChecksummedHeaderSize;
 
 // Chunk: payload length u32 | masked crc32c of (type, payload) u32 | type u8 | payload.
 constexpr size_t kChunkHeaderSize = 9;
@@ -141,11 +140,11 @@ Status CheckpointWriter::Finish() {
 Status CheckpointWriter::WriteHeaderOnce() {
   if (header_written_) return Status::OK();
   header_written_ = true;
-  std::string header(kMagic, sizeof(kMagic));
-  PutFixed32(&header, kCheckpointFormatVersion);
-  PutFixed64(&header, commit_timestamp_);
-  PutFixed64(&header, replay_from_segment_);
-  PutFixed32(&header, crc32c::Mask(crc32c::Value(header.data(), header.size())));
+  std::string fields;
+  PutFixed64(&fields, commit_timestamp_);
+  PutFixed64(&fields, replay_from_segment_);
+  const std::string header = EncodeChecksummedHeader(std::string_view(kMagic, sizeof(kMagic)),
+                                                     kCheckpointFormatVersion, fields);
   error_ = file_->Append(header);
   if (!error_.ok()) return error_;
   bytes_written_ += header.size();
@@ -232,22 +231,13 @@ class CheckpointReader {
       return Corrupt(0, "bad magic " + Printable(std::string_view(header_.data(), sizeof(kMagic))) +
                             ", expected \"MEMDBCKP\" (not a memdb checkpoint)");
     }
-    const uint32_t stored = DecodeFixed32(header_.data() + kHeaderCrcOffset);
-    const uint32_t actual = crc32c::Mask(crc32c::Value(header_.data(), kHeaderCrcOffset));
-    if (stored != actual) {
-      return Corrupt(kHeaderCrcOffset, "header checksum mismatch (stored " + Hex32(stored) +
-                                           ", computed " + Hex32(actual) + ")");
-    }
-    info->format_version = DecodeFixed32(header_.data() + 8);
-    info->commit_timestamp = DecodeFixed64(header_.data() + 12);
-    info->replay_from_segment = DecodeFixed64(header_.data() + 20);
-    if (info->format_version > kCheckpointFormatVersion) {
-      return Status::NotSupported(file_->path() + ": checkpoint format version " +
-                                  std::to_string(info->format_version) +
-                                  " was written by a newer memdb (this one reads versions up to " +
-                                  std::to_string(kCheckpointFormatVersion) + ")");
-    }
-    if (info->format_version == 0) return Corrupt(8, "format version 0 is not a valid version");
+    s = CheckChecksummedHeader(
+        header_, file_->path(), "checkpoint", kCheckpointFormatVersion,
+        [this](uint64_t offset, std::string_view what) { return Corrupt(offset, what); },
+        &info->format_version);
+    if (!s.ok()) return s;
+    info->commit_timestamp = DecodeFixed64(header_.data() + kHeaderFieldsOffset);
+    info->replay_from_segment = DecodeFixed64(header_.data() + kHeaderFieldsOffset + 8);
     chain_crc_ = crc32c::Value(header_.data(), kHeaderSize);
     return Status::OK();
   }

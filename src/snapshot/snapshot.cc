@@ -1,13 +1,11 @@
 // The public snapshot entry points: format names, dispatch on format, detection, and files.
 #include "memdb/snapshot/snapshot.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <exception>
 #include <iterator>
 #include <utility>
 
+#include "memdb/io/replace_file.h"
 #include "snapshot/binary_archive.h"
 #include "snapshot/golden_format.h"
 #include "snapshot/text_archive.h"
@@ -131,27 +129,10 @@ Result<Snapshot> ReadSnapshotFile(FileSystem& fs, const std::string& path,
 
 Status WriteFileAtomically(FileSystem& fs, const std::string& path, std::string_view bytes,
                            bool sync) {
-  // Unique per process and per call, so concurrent writers never share a temporary file.
-  static std::atomic<uint64_t> counter{0};
-  std::string tmp = path;
-  tmp.append(".tmp-")
-      .append(std::to_string(::getpid()))
-      .append("-")
-      .append(std::to_string(counter.fetch_add(1)));
-  auto fail = [&](const Status& s) {
-    fs.RemoveFile(tmp).IgnoreError();
-    return s.Annotate("writing " + path);
-  };
-  Result<std::unique_ptr<WritableFile>> file = fs.NewWritableFile(tmp);
-  if (!file.ok()) return file.status().Annotate("writing " + path);
-  Status s = (*file)->Append(bytes);
-  if (s.ok() && sync) s = (*file)->Sync();
-  const Status closed = (*file)->Close();
-  if (s.ok()) s = closed;
-  if (s.ok()) s = fs.Rename(tmp, path);
-  if (!s.ok()) return fail(s);
-  if (sync) return fs.SyncDir(DirName(path));
-  return Status::OK();
+  ReplaceFileOptions options;
+  options.sync_file = sync;
+  options.sync_dir = sync;
+  return ReplaceFileAtomically(fs, path, bytes, options).Annotate("writing " + path);
 }
 
 Status WriteSnapshotFile(FileSystem& fs, const std::string& path, const Snapshot& snapshot,

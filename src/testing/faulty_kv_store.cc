@@ -82,24 +82,24 @@ Status FaultyKvStore::CheckCommit() {
 
 Result<std::string> FaultyKvStore::Get(std::string_view key) {
   if (Status s = CheckKey(key, false); !s.ok()) return s;
-  return inner_.Get(key);
+  return target().Get(key);
 }
 
 Status FaultyKvStore::Put(std::string_view key, std::string_view value) {
   if (Status s = CheckKey(key, true); !s.ok()) return s;
   if (Status s = CheckCommit(); !s.ok()) return s;
-  return inner_.Put(key, value);
+  return target().Put(key, value);
 }
 
 Status FaultyKvStore::Delete(std::string_view key) {
   if (Status s = CheckKey(key, true); !s.ok()) return s;
   if (Status s = CheckCommit(); !s.ok()) return s;
-  return inner_.Delete(key);
+  return target().Delete(key);
 }
 
 Status FaultyKvStore::Scan(const ScanRange& range, const ScanVisitor& visit) {
   Status refused;
-  Status s = inner_.Scan(range, [&](std::string_view key, std::string_view value) {
+  Status s = target().Scan(range, [&](std::string_view key, std::string_view value) {
     refused = CheckKey(key, false);
     return refused.ok() && visit(key, value);
   });
@@ -107,7 +107,7 @@ Status FaultyKvStore::Scan(const ScanRange& range, const ScanVisitor& visit) {
 }
 
 Status FaultyKvStore::Update(const TxnBody& body) {
-  return inner_.Update([&](KvTransaction& txn) {
+  return target().Update([&](KvTransaction& txn) {
     internal::InterceptingTxn faulty(
         txn,
         [this](internal::TxnOp op, std::string_view key) {
@@ -121,7 +121,7 @@ Status FaultyKvStore::Update(const TxnBody& body) {
 }
 
 Status FaultyKvStore::View(const TxnBody& body) {
-  return inner_.View([&](KvTransaction& txn) {
+  return target().View([&](KvTransaction& txn) {
     internal::InterceptingTxn faulty(
         txn, [this](internal::TxnOp, std::string_view key) { return CheckKey(key, false); },
         nullptr);

@@ -92,25 +92,25 @@ uint64_t RecordingKvStore::BeginTxn(bool read_only) {
 }
 
 Result<std::string> RecordingKvStore::Get(std::string_view key) {
-  Result<std::string> r = inner_.Get(key);
+  Result<std::string> r = target().Get(key);
   Record(Op(RecordedOp::Kind::kGet, 0, key, r.ok() ? std::string_view(*r) : "", r.status()));
   return r;
 }
 
 Status RecordingKvStore::Put(std::string_view key, std::string_view value) {
-  Status s = inner_.Put(key, value);
+  Status s = target().Put(key, value);
   Record(Op(RecordedOp::Kind::kPut, 0, key, value, s));
   return s;
 }
 
 Status RecordingKvStore::Delete(std::string_view key) {
-  Status s = inner_.Delete(key);
+  Status s = target().Delete(key);
   Record(Op(RecordedOp::Kind::kDelete, 0, key, "", s));
   return s;
 }
 
 Status RecordingKvStore::Scan(const ScanRange& range, const ScanVisitor& visit) {
-  Status s = inner_.Scan(range, visit);
+  Status s = target().Scan(range, visit);
   Record(Op(RecordedOp::Kind::kScan, 0, range.begin, "", s));
   return s;
 }
@@ -119,7 +119,7 @@ Status RecordingKvStore::RunBody(const TxnBody& body, bool read_only,
                                  Status (KvStore::*run)(const TxnBody&)) {
   uint64_t txn = 0;
   bool body_ok = false;  // the last attempt's body succeeded, so the store tried to commit it
-  Status s = (inner_.*run)([&](KvTransaction& inner_txn) {
+  Status s = (target().*run)([&](KvTransaction& inner_txn) {
     if (txn != 0 && body_ok) {
       // Update runs the body again only when the previous attempt's commit lost a conflict.
       Record(Op(RecordedOp::Kind::kCommit, txn, "", "",

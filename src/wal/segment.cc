@@ -38,16 +38,20 @@ bool ParseSegmentFileName(std::string_view name, uint64_t* number) {
   return true;
 }
 
-Result<std::vector<uint64_t>> ListSegments(FileSystem& fs, const std::string& dir) {
-  Result<std::vector<std::string>> names = fs.ListDir(dir);
-  if (!names.ok()) return names.status();
+std::vector<uint64_t> SegmentNumbers(const std::vector<std::string>& names) {
   std::vector<uint64_t> numbers;
-  for (const std::string& name : *names) {
+  for (const std::string& name : names) {
     uint64_t number;
     if (ParseSegmentFileName(name, &number)) numbers.push_back(number);
   }
   std::sort(numbers.begin(), numbers.end());
   return numbers;
+}
+
+Result<std::vector<uint64_t>> ListSegments(FileSystem& fs, const std::string& dir) {
+  Result<std::vector<std::string>> names = fs.ListDir(dir);
+  if (!names.ok()) return names.status();
+  return SegmentNumbers(*names);
 }
 
 }  // namespace memdb::wal

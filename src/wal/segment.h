@@ -23,6 +23,10 @@ std::string SegmentFileName(uint64_t number);
 // 6 digits ("wal-0000001.log") and numbers that overflow 64 bits.
 bool ParseSegmentFileName(std::string_view name, uint64_t* number);
 
+// The numbers of the segment files among directory entry `names`, ascending: the order in which
+// the log is read. Other names are ignored.
+std::vector<uint64_t> SegmentNumbers(const std::vector<std::string>& names);
+
 // The numbers of the segment files in `dir`, ascending. Other entries are ignored. Errors are
 // those of FileSystem::ListDir (NotFound when `dir` does not exist).
 Result<std::vector<uint64_t>> ListSegments(FileSystem& fs, const std::string& dir);

@@ -27,13 +27,14 @@
 #include "memdb/fault/crash_model.h"
 #include "memdb/fault/fault_plan.h"
 #include "memdb/io/file_system.h"
+#include "memdb/io/file_system_wrapper.h"
 #include "memdb/io/sim_file_system.h"
 #include "memdb/util/points.h"
 #include "memdb/util/random.h"
 
 namespace memdb {
 
-class FaultyFileSystem final : public FileSystem, public PointObserver {
+class FaultyFileSystem final : public FileSystemWrapper, public PointObserver {
  public:
   explicit FaultyFileSystem(std::shared_ptr<SimFileSystem> disk = nullptr);
   ~FaultyFileSystem() override;
@@ -64,19 +65,23 @@ class FaultyFileSystem final : public FileSystem, public PointObserver {
   // PointObserver.
   Status OnPoint(std::string_view name) override;
 
-  // FileSystem.
+  // FileSystem (the rest forwards to the disk). Storage operations count, and the plan may
+  // fail them or crash the machine at them; the handles opened here check their appends,
+  // syncs and reads the same way.
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
   Status ReadFile(const std::string& path, std::string* contents) override;
-  bool FileExists(const std::string& path) override;
-  Result<uint64_t> FileSize(const std::string& path) override;
-  Result<std::vector<std::string>> ListDir(const std::string& dir) override;
-  Status CreateDir(const std::string& dir) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status RemoveFile(const std::string& path) override;
   Status SyncDir(const std::string& dir) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+  // Metadata calls are not storage operations: they fail only while the machine is down.
+  bool FileExists(const std::string& path) override;
+  Result<uint64_t> FileSize(const std::string& path) override;
+  Result<std::vector<std::string>> ListDir(const std::string& dir) override;
+  Status CreateDir(const std::string& dir) override;
+  // This object, so the engine's named points reach the plan.
   PointObserver* point_observer() override { return this; }
 
   // Used by this file system's file handles (not for callers).

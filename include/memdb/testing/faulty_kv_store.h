@@ -27,13 +27,14 @@
 #include <vector>
 
 #include "memdb/db/kv_store.h"
+#include "memdb/db/kv_store_wrapper.h"
 
 namespace memdb::testing {
 
-class FaultyKvStore final : public KvStore {
+class FaultyKvStore final : public KvStoreWrapper {
  public:
   // `inner` must outlive this store.
-  explicit FaultyKvStore(KvStore& inner) : inner_(inner) {}
+  explicit FaultyKvStore(KvStore& inner) : KvStoreWrapper(inner) {}
 
   // The next `n` commits fail with `error` (added to any already pending).
   void FailNextCommits(uint64_t n,
@@ -50,10 +51,14 @@ class FaultyKvStore final : public KvStore {
   // How many operations an injected fault has failed so far.
   uint64_t injected() const;
 
+  // Reads: key faults, then the inner store.
   Result<std::string> Get(std::string_view key) override;
+  Status Scan(const ScanRange& range, const ScanVisitor& visit) override;
+  // Single writes: read-only mode and key faults, then a pending commit failure.
   Status Put(std::string_view key, std::string_view value) override;
   Status Delete(std::string_view key) override;
-  Status Scan(const ScanRange& range, const ScanVisitor& visit) override;
+  // Transactions: the body sees a transaction that applies the faults to each operation; an
+  // Update whose body succeeded then meets a pending commit failure.
   Status Update(const TxnBody& body) override;
   Status View(const TxnBody& body) override;
 
@@ -68,7 +73,6 @@ class FaultyKvStore final : public KvStore {
     Status error;
   };
 
-  KvStore& inner_;
   mutable std::mutex mu_;
   uint64_t failing_commits_ = 0;
   Status commit_error_;

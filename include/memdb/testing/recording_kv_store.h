@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "memdb/db/kv_store.h"
+#include "memdb/db/kv_store_wrapper.h"
 
 namespace memdb::testing {
 
@@ -45,15 +46,17 @@ struct RecordedOp {
 };
 void PrintTo(const RecordedOp& op, std::ostream* os);
 
-class RecordingKvStore final : public KvStore {
+class RecordingKvStore final : public KvStoreWrapper {
  public:
   // `inner` must outlive the spy.
-  explicit RecordingKvStore(KvStore& inner) : inner_(inner) {}
+  explicit RecordingKvStore(KvStore& inner) : KvStoreWrapper(inner) {}
 
+  // Single operations: forwarded, then recorded with their outcome.
   Result<std::string> Get(std::string_view key) override;
   Status Put(std::string_view key, std::string_view value) override;
   Status Delete(std::string_view key) override;
   Status Scan(const ScanRange& range, const ScanVisitor& visit) override;
+  // Transactions: begin, every operation of the body, then commit or rollback.
   Status Update(const TxnBody& body) override;
   Status View(const TxnBody& body) override;
 
@@ -73,7 +76,6 @@ class RecordingKvStore final : public KvStore {
   void Record(RecordedOp op);
   uint64_t BeginTxn(bool read_only);
 
-  KvStore& inner_;
   mutable std::mutex mu_;
   std::vector<RecordedOp> ops_;
   uint64_t next_txn_ = 1;
