@@ -17,12 +17,9 @@ constexpr char kSnapshotNotes[] =
     "checkpoint file of a database directory (*.ckpt); the form is recognised by its bytes.\n";
 
 std::optional<SnapshotFormat> FormatNamed(const std::string& name) {
-  for (SnapshotFormat f : {SnapshotFormat::kBinary, SnapshotFormat::kPortableBinary,
-                           SnapshotFormat::kJson, SnapshotFormat::kXml, SnapshotFormat::kGolden}) {
-    if (name == SnapshotFormatName(f)) return f;
-  }
+  // "portable" is kept as an abbreviation that scripts already use.
   if (name == "portable") return SnapshotFormat::kPortableBinary;
-  return std::nullopt;
+  return ParseSnapshotFormat(name);
 }
 
 int Show(const std::vector<std::string>& args, const CliIo& io) {
@@ -130,18 +127,6 @@ int Convert(const std::vector<std::string>& args, const CliIo& io) {
   return kExitOk;
 }
 
-const char* KindName(KeyDifference::Kind kind) {
-  switch (kind) {
-    case KeyDifference::Kind::kAdded:
-      return "added";
-    case KeyDifference::Kind::kRemoved:
-      return "removed";
-    case KeyDifference::Kind::kChanged:
-      return "changed";
-  }
-  return "?";
-}
-
 int Diff(const std::vector<std::string>& args, const CliIo& io) {
   std::vector<std::string> paths;
   std::vector<std::string> ignore;
@@ -180,7 +165,7 @@ int Diff(const std::vector<std::string>& args, const CliIo& io) {
     j.Key("removed").Uint(diff.removed).Key("changed").Uint(diff.changed);
     j.Key("differences").BeginArray();
     for (const KeyDifference& d : diff.differences) {
-      j.BeginObject().Key("kind").String(KindName(d.kind)).Bytes("key", d.key);
+      j.BeginObject().Key("kind").String(KeyDifference::KindName(d.kind)).Bytes("key", d.key);
       if (d.kind != KeyDifference::Kind::kAdded) j.Bytes("expected", d.expected);
       if (d.kind != KeyDifference::Kind::kRemoved) j.Bytes("actual", d.actual);
       j.EndObject();
