@@ -302,11 +302,11 @@ Workload RandomWorkload(uint64_t seed, int transactions) {
 std::string CrashFailure::ToString() const {
   return "crash before storage operation " + std::to_string(operation) + " (" + operation_name +
          "), crash model " + model + ", recovery mode " + std::string(RecoveryModeName(mode)) +
-         ", workload of " +
-         std::to_string(workload_steps) + " steps: " + what +
+         ", workload of " + std::to_string(workload_steps) + " steps: " + what +
          "\n  replay: CheckCrashState(workload, options, " + std::to_string(operation) +
          ", CrashModel::Parse(\"" + model + "\").value(), *ParseRecoveryMode(\"" +
-         std::string(RecoveryModeName(mode)) + "\")) with the workload cut to its first " + std::to_string(workload_steps) + " steps";
+         std::string(RecoveryModeName(mode)) + "\")) with the workload cut to its first " +
+         std::to_string(workload_steps) + " steps";
 }
 
 std::string ExplorerReport::ToString() const {

@@ -29,11 +29,11 @@ std::string_view StorageOpName(StorageOp op) {
 }
 
 std::optional<StorageOp> ParseStorageOp(std::string_view name) {
-  return ParseEnumName(name,
-                       {StorageOp::kCreate, StorageOp::kRead, StorageOp::kAppend, StorageOp::kSync,
-                        StorageOp::kRename, StorageOp::kRemove, StorageOp::kSyncDir,
-                        StorageOp::kAny},
-                       StorageOpName);
+  return ParseEnumName(
+      name,
+      {StorageOp::kCreate, StorageOp::kRead, StorageOp::kAppend, StorageOp::kSync,
+       StorageOp::kRename, StorageOp::kRemove, StorageOp::kSyncDir, StorageOp::kAny},
+      StorageOpName);
 }
 
 std::string_view FaultActionName(FaultAction action) {
@@ -57,11 +57,11 @@ std::string_view FaultActionName(FaultAction action) {
 }
 
 std::optional<FaultAction> ParseFaultAction(std::string_view name) {
-  return ParseEnumName(name,
-                       {FaultAction::kCrash, FaultAction::kIoError, FaultAction::kNoSpace,
-                        FaultAction::kShortWrite, FaultAction::kFsyncgate, FaultAction::kLostWrite,
-                        FaultAction::kMisdirectedWrite},
-                       FaultActionName);
+  return ParseEnumName(
+      name,
+      {FaultAction::kCrash, FaultAction::kIoError, FaultAction::kNoSpace, FaultAction::kShortWrite,
+       FaultAction::kFsyncgate, FaultAction::kLostWrite, FaultAction::kMisdirectedWrite},
+      FaultActionName);
 }
 
 std::string FaultRule::ToString() const {

@@ -49,9 +49,10 @@ std::string SnapshotDiff::Describe(size_t max_differences, size_t max_value_char
   using snapshot::DisplayBytes;
   std::string out = std::to_string(differences.size()) +
                     (differences.size() == 1 ? " key differs (" : " keys differ (");
-  const std::pair<size_t, KeyDifference::Kind> counts[] = {{added, KeyDifference::Kind::kAdded},
-                                                            {removed, KeyDifference::Kind::kRemoved},
-                                                            {changed, KeyDifference::Kind::kChanged}};
+  const std::pair<size_t, KeyDifference::Kind> counts[] = {
+      {added, KeyDifference::Kind::kAdded},
+      {removed, KeyDifference::Kind::kRemoved},
+      {changed, KeyDifference::Kind::kChanged}};
   bool first = true;
   for (const auto& [n, what] : counts) {
     if (n == 0) continue;

@@ -62,12 +62,12 @@ std::string StatusCodeName(Status::Code code) {
 }
 
 std::optional<Status::Code> ParseStatusCode(std::string_view name) {
-  return ParseEnumName(name,
-                       {Status::Code::kOk, Status::Code::kNotFound, Status::Code::kConflict,
-                        Status::Code::kInvalidArgument, Status::Code::kIOError,
-                        Status::Code::kCorruption, Status::Code::kBusy,
-                        Status::Code::kNotSupported},
-                       StatusCodeName);
+  return ParseEnumName(
+      name,
+      {Status::Code::kOk, Status::Code::kNotFound, Status::Code::kConflict,
+       Status::Code::kInvalidArgument, Status::Code::kIOError, Status::Code::kCorruption,
+       Status::Code::kBusy, Status::Code::kNotSupported},
+      StatusCodeName);
 }
 
 Status Status::Annotate(std::string_view context) const {
