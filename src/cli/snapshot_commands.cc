@@ -121,13 +121,13 @@ std::optional<int> ParseConvert(const std::vector<std::string>& args, const CliI
               "(a temporary file renamed over it); '-' writes to stdout.");
   p.AddPositional("IN", "a snapshot or checkpoint file", &o->paths, 1, 1);
   p.AddPositional("OUT", "the file to write, or -", &o->paths, 1, 1);
-  p.AddOption("to", "FORMAT", "binary, portable, json, xml or golden (required)", &to);
+  p.AddOption("to", "FORMAT", "binary, portable-binary, json, xml or golden (required)", &to);
   p.AddFlag("json", "report what was written as JSON", &o->json);
   p.AddNotes(kSnapshotNotes);
   if (auto code = ParseOrExit(p, args, io)) return *code;
   const std::optional<SnapshotFormat> format = FormatNamed(to);
   if (!format) {
-    io.err << "memdb: --to expects binary, portable, json, xml or golden"
+    io.err << "memdb: --to expects binary, portable-binary, json, xml or golden"
            << (to.empty() ? "" : ", not '" + to + "'") << "\n";
     return kExitUsage;
   }
@@ -266,7 +266,7 @@ int Diff(const std::vector<std::string>& args, const CliIo& io) {
 const std::vector<Command>& SnapshotCommands() {
   static const std::vector<Command> commands = {
       {"snapshot", "show", "print a snapshot's or checkpoint's metadata and entries", Show},
-      {"snapshot", "convert", "rewrite a snapshot as binary, portable, json, xml or golden",
+      {"snapshot", "convert", "rewrite a snapshot as binary, portable-binary, json, xml or golden",
        Convert},
       {"snapshot", "diff", "key-level difference of two snapshots (exit 1 if any)", Diff},
   };

@@ -492,6 +492,53 @@ std::vector<std::string_view> VerbNames(Scope scope) {
   return names;
 }
 
+std::string ReferenceRow(const VerbSpec& spec) {
+  // A '|' inside a table cell is written '\|' in Markdown.
+  auto cell = [](std::string_view text) {
+    std::string out;
+    for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  std::string args;
+  for (const ArgSpec& arg : spec.args) {
+    if (!args.empty()) args += "; ";
+    std::string_view type;
+    switch (arg.type) {
+      case ArgType::kText:
+        break;
+      case ArgType::kNumber:
+        type = "number";
+        break;
+      case ArgType::kCode:
+        type = "CODE";
+        break;
+      case ArgType::kModel:
+        type = "MODEL";
+        break;
+      case ArgType::kMode:
+        type = "MODE";
+        break;
+      case ArgType::kOp:
+        type = "OP";
+        break;
+      case ArgType::kAction:
+        type = "ACTION";
+        break;
+      case ArgType::kIsolation:
+        type = "snapshot or serializable";
+        break;
+      case ArgType::kSync:
+        type = "always, interval or none";
+        break;
+    }
+    args += "`" + std::string(arg.name) + "` " + std::string(arg.help);
+    if (!type.empty() && type != arg.name) args += " (" + std::string(type) + ")";
+    if (!arg.default_value.empty()) args += ", default " + std::string(arg.default_value);
+  }
+  return "| `" + cell(spec.syntax) + "` | " + cell(args.empty() ? "none" : args) + " | " +
+         cell(spec.help) + " |";
+}
+
 std::vector<std::string> WordsOf(ArgType type) {
   switch (type) {
     case ArgType::kCode:

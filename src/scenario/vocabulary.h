@@ -107,6 +107,10 @@ class ArgReader {
   size_t bad_ = 0;
 };
 
+// The verb's row of the reference table in docs/scenario-language.md (section "Verb
+// reference"): "| `syntax` | arguments, their types and defaults | help |".
+std::string ReferenceRow(const VerbSpec& spec);
+
 // The words a typed argument accepts, in the order messages list them.
 std::vector<std::string> WordsOf(ArgType type);
 
