@@ -1,5 +1,10 @@
 // The command groups of the memdb tool and what they share. Each group (wal, snapshot, golden,
 // scenario) lives in its own file and is reached through RunCli (cli.h).
+//
+// Each command is three steps its function composes: a parse step that turns the command line
+// into an options struct (through ArgParser; help and usage errors end there), a run step that
+// returns a result struct and prints nothing, and render steps for text and for --json. Output
+// that must stream (wal dump's records) is rendered by the callbacks the run step calls.
 #ifndef MEMDB_SRC_CLI_COMMAND_H_
 #define MEMDB_SRC_CLI_COMMAND_H_
 

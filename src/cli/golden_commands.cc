@@ -1,7 +1,9 @@
 // `memdb golden list|accept|reject|obsolete` (docs/cli.md, "golden"): the review workflow of
 // docs/golden-files.md over the snapshot layer's functions, settings from the environment
 // (GoldenSettings::FromEnvironment through CliIo::env) unless options override them.
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -61,6 +63,26 @@ bool Selected(const GoldenArgs& a, const PendingGolden& pending) {
   return false;
 }
 
+// ---- memdb golden list ----
+
+void RenderListJson(const std::vector<PendingGolden>& pending, std::ostream& out) {
+  JsonWriter j(out);
+  j.BeginObject().Key("pending").BeginArray();
+  for (const PendingGolden& g : pending) {
+    j.BeginObject().Key("pending_path").String(g.pending_path);
+    j.Key("golden_path").String(g.golden_path).EndObject();
+  }
+  j.EndArray().EndObject();
+  j.Finish();
+}
+
+void RenderListText(const std::vector<PendingGolden>& pending, std::ostream& out) {
+  for (const PendingGolden& g : pending) out << g.pending_path << " -> " << g.golden_path << "\n";
+  out << pending.size() << " pending golden file" << (pending.size() == 1 ? "" : "s")
+      << (pending.empty() ? "\n" : "; review with 'diff GOLDEN PENDING', then accept or reject\n");
+}
+
+// The run step of list is ListPendingGoldens itself.
 int List(const std::vector<std::string>& args, const CliIo& io) {
   GoldenArgs a;
   ArgParser p = Parser("memdb golden list",
@@ -68,30 +90,64 @@ int List(const std::vector<std::string>& args, const CliIo& io) {
                        "left, with the golden each would replace.",
                        &a, false);
   if (auto code = ParseOrExit(p, args, io)) return *code;
-  const GoldenSettings settings = Settings(a, io);
-  Result<std::vector<PendingGolden>> pending = ListPendingGoldens(Root(a), settings);
+  Result<std::vector<PendingGolden>> pending = ListPendingGoldens(Root(a), Settings(a, io));
   if (!pending.ok()) return ReportError(io, pending.status());
   if (a.json) {
-    JsonWriter j(io.out);
-    j.BeginObject().Key("pending").BeginArray();
-    for (const PendingGolden& g : *pending) {
-      j.BeginObject().Key("pending_path").String(g.pending_path);
-      j.Key("golden_path").String(g.golden_path).EndObject();
-    }
-    j.EndArray().EndObject();
-    j.Finish();
-    return kExitOk;
+    RenderListJson(*pending, io.out);
+  } else {
+    RenderListText(*pending, io.out);
   }
-  for (const PendingGolden& g : *pending) {
-    io.out << g.pending_path << " -> " << g.golden_path << "\n";
-  }
-  io.out << pending->size() << " pending golden file" << (pending->size() == 1 ? "" : "s")
-         << (pending->empty() ? "\n"
-                              : "; review with 'diff GOLDEN PENDING', then accept or reject\n");
   return kExitOk;
 }
 
-// accept and reject: the same walk over the selected pending files.
+// ---- memdb golden accept|reject ----
+
+// What accept or reject did to the selected pending files: those done, and those that failed.
+struct Resolution {
+  std::vector<PendingGolden> done;
+  std::vector<std::pair<std::string, Status>> errors;  // pending path, why
+};
+
+Result<Resolution> RunResolve(const GoldenArgs& a, const GoldenSettings& settings, bool accept) {
+  Result<std::vector<PendingGolden>> pending = ListPendingGoldens(Root(a), settings);
+  if (!pending.ok()) return pending.status();
+  Resolution r;
+  for (const PendingGolden& g : *pending) {
+    if (!Selected(a, g)) continue;
+    Status s = accept ? AcceptPendingGolden(g, settings) : RejectPendingGolden(g, settings);
+    if (s.ok()) {
+      r.done.push_back(g);
+    } else {
+      r.errors.emplace_back(g.pending_path, std::move(s));
+    }
+  }
+  return r;
+}
+
+void RenderResolveJson(const Resolution& r, bool accept, std::ostream& out) {
+  JsonWriter j(out);
+  j.BeginObject().Key(accept ? "accepted" : "rejected").BeginArray();
+  for (const PendingGolden& g : r.done) {
+    j.BeginObject().Key("pending_path").String(g.pending_path);
+    j.Key("golden_path").String(g.golden_path).EndObject();
+  }
+  j.EndArray().Key("errors").BeginArray();
+  for (const auto& [path, s] : r.errors) {
+    j.BeginObject().Key("pending_path").String(path).Key("error").String(s.ToString());
+    j.EndObject();
+  }
+  j.EndArray().EndObject();
+  j.Finish();
+}
+
+void RenderResolveText(const Resolution& r, bool accept, std::ostream& out) {
+  for (const PendingGolden& g : r.done) {
+    out << (accept ? "accepted " : "rejected ") << g.pending_path
+        << (accept ? " -> " + g.golden_path : std::string()) << "\n";
+  }
+  out << r.done.size() << (accept ? " accepted" : " rejected") << "\n";
+}
+
 int Resolve(const std::vector<std::string>& args, const CliIo& io, bool accept) {
   GoldenArgs a;
   ArgParser p = Parser(accept ? "memdb golden accept" : "memdb golden reject",
@@ -100,43 +156,17 @@ int Resolve(const std::vector<std::string>& args, const CliIo& io, bool accept) 
                               : "Remove pending golden files, keeping the goldens.",
                        &a, true);
   if (auto code = ParseOrExit(p, args, io)) return *code;
-  const GoldenSettings settings = Settings(a, io);
-  Result<std::vector<PendingGolden>> pending = ListPendingGoldens(Root(a), settings);
-  if (!pending.ok()) return ReportError(io, pending.status());
-  JsonWriter j(io.out);
-  if (a.json) j.BeginObject().Key(accept ? "accepted" : "rejected").BeginArray();
-  std::vector<std::pair<std::string, Status>> errors;
-  size_t done = 0;
-  for (const PendingGolden& g : *pending) {
-    if (!Selected(a, g)) continue;
-    Status s = accept ? AcceptPendingGolden(g, settings) : RejectPendingGolden(g, settings);
-    if (!s.ok()) {
-      errors.emplace_back(g.pending_path, s);
-      continue;
-    }
-    ++done;
-    if (a.json) {
-      j.BeginObject().Key("pending_path").String(g.pending_path);
-      j.Key("golden_path").String(g.golden_path).EndObject();
-    } else {
-      io.out << (accept ? "accepted " : "rejected ") << g.pending_path
-             << (accept ? " -> " + g.golden_path : std::string()) << "\n";
-    }
-  }
+  Result<Resolution> r = RunResolve(a, Settings(a, io), accept);
+  if (!r.ok()) return ReportError(io, r.status());
   if (a.json) {
-    j.EndArray().Key("errors").BeginArray();
-    for (const auto& [path, s] : errors) {
-      j.BeginObject().Key("pending_path").String(path).Key("error").String(s.ToString());
-      j.EndObject();
-    }
-    j.EndArray().EndObject();
-    j.Finish();
+    RenderResolveJson(*r, accept, io.out);
   } else {
-    io.out << done << (accept ? " accepted" : " rejected") << "\n";
+    RenderResolveText(*r, accept, io.out);
   }
-  for (const auto& [path, s] : errors) io.err << "memdb: " << path << ": " << s.ToString() << "\n";
-  if (!errors.empty()) return kExitError;
-  if (done == 0 && !a.only.empty()) {
+  for (const auto& [path, s] : r->errors)
+    io.err << "memdb: " << path << ": " << s.ToString() << "\n";
+  if (!r->errors.empty()) return kExitError;
+  if (r->done.empty() && !a.only.empty()) {
     io.err << "memdb: no pending golden file matches --only\n";
     return kExitFailed;
   }
@@ -150,6 +180,22 @@ int Reject(const std::vector<std::string>& args, const CliIo& io) {
   return Resolve(args, io, false);
 }
 
+// ---- memdb golden obsolete ----
+
+void RenderObsoleteJson(const std::vector<std::string>& obsolete, std::ostream& out) {
+  JsonWriter j(out);
+  j.BeginObject().Key("obsolete").BeginArray();
+  for (const std::string& path : obsolete) j.String(path);
+  j.EndArray().EndObject();
+  j.Finish();
+}
+
+void RenderObsoleteText(const std::vector<std::string>& obsolete, std::ostream& out) {
+  for (const std::string& path : obsolete) out << path << "\n";
+  out << obsolete.size() << " obsolete golden file" << (obsolete.size() == 1 ? "" : "s") << "\n";
+}
+
+// The run step of obsolete is FindObsoleteGoldens itself.
 int Obsolete(const std::vector<std::string>& args, const CliIo& io) {
   GoldenArgs a;
   ArgParser p = Parser("memdb golden obsolete",
@@ -167,15 +213,9 @@ int Obsolete(const std::vector<std::string>& args, const CliIo& io) {
   Result<std::vector<std::string>> obsolete = FindObsoleteGoldens(Root(a), settings);
   if (!obsolete.ok()) return ReportError(io, obsolete.status());
   if (a.json) {
-    JsonWriter j(io.out);
-    j.BeginObject().Key("obsolete").BeginArray();
-    for (const std::string& path : *obsolete) j.String(path);
-    j.EndArray().EndObject();
-    j.Finish();
+    RenderObsoleteJson(*obsolete, io.out);
   } else {
-    for (const std::string& path : *obsolete) io.out << path << "\n";
-    io.out << obsolete->size() << " obsolete golden file" << (obsolete->size() == 1 ? "" : "s")
-           << "\n";
+    RenderObsoleteText(*obsolete, io.out);
   }
   return obsolete->empty() ? kExitOk : kExitFailed;
 }

@@ -2,100 +2,138 @@
 // docs/scenario-language.md) over ParseScenarioFile, RunScenario and ExploreScenario.
 #include <charconv>
 #include <cstdio>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
 #include "cli/json_writer.h"
 #include "memdb/fault/crash_model.h"
 #include "memdb/scenario/scenario.h"
-#include "scenario/vocabulary.h"
 
 namespace memdb::cli {
 namespace {
 
-using scenario::RecoveryModeName;
+// ---- memdb scenario run: parse, run one script, render ----
 
-// "sector-prefix" for every sector-prefix(...) variant.
-std::string KindName(std::string_view model_name) {
-  return std::string(model_name.substr(0, model_name.find('(')));
-}
-std::string KindName(CrashModel::Kind kind) {
-  CrashModel m;
-  m.kind = kind;
-  return KindName(m.Name());
-}
-
-int Run(const std::vector<std::string>& args, const CliIo& io) {
+struct RunOptions {
   std::vector<std::string> files;
   std::string golden_dir;
   bool trace = false;
   bool json = false;
+};
+
+ArgParser RunParser(RunOptions* o) {
   ArgParser p("memdb scenario run",
               "Run crash-recovery scenario scripts and report each failed expectation as\n"
               "file:line, the command and what differs. Exit status 0 when every script\n"
               "passes, 1 when an expectation fails or a script stops, 3 when a script cannot\n"
               "be read or parsed (the message shows file:line:column and a caret).");
-  p.AddPositional("FILE", "scenario scripts (*.scn)", &files, 1, 1000000);
-  p.AddOption("golden-dir", "DIR", "where 'expect golden NAME' finds NAME.golden", &golden_dir);
-  p.AddFlag("trace", "print each command before it runs (on stderr)", &trace);
-  p.AddFlag("json", "one JSON document on stdout (schema in docs/cli.md)", &json);
+  p.AddPositional("FILE", "scenario scripts (*.scn)", &o->files, 1, 1000000);
+  p.AddOption("golden-dir", "DIR", "where 'expect golden NAME' finds NAME.golden", &o->golden_dir);
+  p.AddFlag("trace", "print each command before it runs (on stderr)", &o->trace);
+  p.AddFlag("json", "one JSON document on stdout (schema in docs/cli.md)", &o->json);
   p.AddNotes(
       "Golden files follow MEMDB_UPDATE_GOLDEN, CI and MEMDB_GOLDEN_PENDING_DIR "
       "(docs/golden-files.md).\n");
+  return p;
+}
+
+// One script's outcome: a parse error, or the run's result.
+struct ScriptOutcome {
+  std::string file;
+  Status parse_error;
+  ScenarioResult result;
+};
+
+// Parses and runs `file`; `trace` (may be empty) sees each command before it runs.
+ScriptOutcome RunScript(const std::string& file, const RunOptions& o,
+                        const std::function<void(const ScenarioCommand&)>& trace) {
+  ScriptOutcome outcome{file, Status::OK(), {}};
+  Result<Scenario> scenario = ParseScenarioFile(file);
+  if (!scenario.ok()) {
+    outcome.parse_error = scenario.status();
+    return outcome;
+  }
+  ScenarioRunOptions options;
+  options.golden_dir = o.golden_dir;
+  options.trace = trace;
+  outcome.result = RunScenario(*scenario, options);
+  return outcome;
+}
+
+void RenderScriptText(const ScriptOutcome& s, std::ostream& out) {
+  if (!s.parse_error.ok()) {
+    out << "ERROR " << s.file << "\n" << s.parse_error.message() << "\n";
+  } else if (s.result.ok()) {
+    out << "PASS  " << s.file << " (" << s.result.commands_run << " commands)\n";
+  } else {
+    out << "FAIL  " << s.file << "\n" << s.result.ToString();
+  }
+}
+
+void RenderScriptJson(const ScriptOutcome& s, JsonWriter& j) {
+  if (!s.parse_error.ok()) {
+    j.BeginObject().Key("file").String(s.file).Key("status").String("error");
+    j.Key("error").String(s.parse_error.message()).EndObject();
+    return;
+  }
+  const ScenarioResult& result = s.result;
+  j.BeginObject().Key("file").String(s.file).Key("status").String(result.ok() ? "pass" : "fail");
+  j.Key("commands_run").Uint(result.commands_run).Key("failures").BeginArray();
+  for (const ScenarioFailure& f : result.failures) {
+    j.BeginObject().Key("file").String(f.location.file).Key("line").Int(f.location.line);
+    j.Key("command").String(f.command).Key("message").String(f.message).EndObject();
+  }
+  j.EndArray();
+  if (!result.error.ok()) j.Key("error").String(result.error.ToString());
+  j.EndObject();
+}
+
+// Scripts run and render one at a time, so a trace on stderr stays beside its script.
+int Run(const std::vector<std::string>& args, const CliIo& io) {
+  RunOptions o;
+  ArgParser p = RunParser(&o);
   if (auto code = ParseOrExit(p, args, io)) return *code;
 
+  std::function<void(const ScenarioCommand&)> trace;
+  if (o.trace) {
+    trace = [&io](const ScenarioCommand& c) {
+      io.err << c.location.ToString() << ": " << c.text << "\n";
+    };
+  }
   int code = kExitOk;
   JsonWriter j(io.out);
-  if (json) j.BeginObject().Key("scripts").BeginArray();
+  if (o.json) j.BeginObject().Key("scripts").BeginArray();
   size_t passed = 0;
-  for (const std::string& file : files) {
-    Result<Scenario> scenario = ParseScenarioFile(file);
-    if (!scenario.ok()) {
+  for (const std::string& file : o.files) {
+    const ScriptOutcome outcome = RunScript(file, o, trace);
+    if (!outcome.parse_error.ok()) {
       code = kExitError;
-      if (json) {
-        j.BeginObject().Key("file").String(file).Key("status").String("error");
-        j.Key("error").String(scenario.status().message()).EndObject();
-      } else {
-        io.out << "ERROR " << file << "\n" << scenario.status().message() << "\n";
-      }
-      continue;
+    } else if (outcome.result.ok()) {
+      ++passed;
+    } else if (code == kExitOk) {
+      code = kExitFailed;
     }
-    ScenarioRunOptions options;
-    options.golden_dir = golden_dir;
-    if (trace) {
-      options.trace = [&io](const ScenarioCommand& c) {
-        io.err << c.location.ToString() << ": " << c.text << "\n";
-      };
-    }
-    const ScenarioResult result = RunScenario(*scenario, options);
-    if (result.ok()) ++passed;
-    if (!result.ok() && code == kExitOk) code = kExitFailed;
-    if (json) {
-      j.BeginObject().Key("file").String(file).Key("status").String(result.ok() ? "pass" : "fail");
-      j.Key("commands_run").Uint(result.commands_run).Key("failures").BeginArray();
-      for (const ScenarioFailure& f : result.failures) {
-        j.BeginObject().Key("file").String(f.location.file).Key("line").Int(f.location.line);
-        j.Key("command").String(f.command).Key("message").String(f.message).EndObject();
-      }
-      j.EndArray();
-      if (!result.error.ok()) j.Key("error").String(result.error.ToString());
-      j.EndObject();
-    } else if (result.ok()) {
-      io.out << "PASS  " << file << " (" << result.commands_run << " commands)\n";
+    if (o.json) {
+      RenderScriptJson(outcome, j);
     } else {
-      io.out << "FAIL  " << file << "\n" << result.ToString();
+      RenderScriptText(outcome, io.out);
     }
   }
-  if (json) {
-    j.EndArray().Key("passed").Uint(passed).Key("total").Uint(files.size()).EndObject();
+  if (o.json) {
+    j.EndArray().Key("passed").Uint(passed).Key("total").Uint(o.files.size()).EndObject();
     j.Finish();
   } else {
-    io.out << passed << " of " << files.size() << " scripts passed\n";
+    io.out << passed << " of " << o.files.size() << " scripts passed\n";
   }
   return code;
 }
+
+// ---- memdb scenario explore: parse, run, render ----
 
 bool ParseUint32(std::string_view s, uint32_t* out) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -111,37 +149,31 @@ bool ParseShard(const std::string& text, uint32_t* shard, uint32_t* shards) {
          *shard < *shards;
 }
 
-void PrintTable(const ExplorerReport& report, const CliIo& io) {
-  char line[160];
-  std::snprintf(line, sizeof(line), "  %-22s %-22s %10s %10s %8s %7s\n", "crash model",
-                "recovery mode", "states", "recovered", "refused", "failed");
-  io.out << line;
-  for (const ConformanceCell& c : report.matrix) {
-    std::snprintf(
-        line, sizeof(line), "  %-22s %-22s %10llu %10llu %8llu %7llu\n", KindName(c.kind).c_str(),
-        RecoveryModeName(c.mode).c_str(), static_cast<unsigned long long>(c.states),
-        static_cast<unsigned long long>(c.recovered), static_cast<unsigned long long>(c.refused),
-        static_cast<unsigned long long>(c.failures));
-    io.out << line;
-  }
-}
+struct ExploreCommandOptions {
+  std::string file;
+  ScenarioExploreOptions explore;
+  uint64_t operation = 0;  // 0: every crash point
+  bool json = false;
+};
 
-std::string Reproduction(const std::string& file, const CrashFailure& f) {
-  return "memdb scenario explore " + file + " --operation " + std::to_string(f.operation) +
-         " --model " + KindName(f.model) + " --recovery " + RecoveryModeName(f.mode);
-}
+// The command line as explore options; a usage error's message, or an exit code for --help.
+struct ExploreParse {
+  std::optional<int> exit;
+  std::string usage_error;
+  ExploreCommandOptions options;
+};
 
-int Explore(const std::vector<std::string>& args, const CliIo& io) {
+ExploreParse ParseExplore(const std::vector<std::string>& args, const CliIo& io) {
+  ExploreParse parsed;
   std::vector<std::string> files;
   std::string shard_text;
   std::vector<std::string> models;
   std::vector<std::string> modes;
-  uint64_t operation = 0;
+  uint64_t& operation = parsed.options.operation;
   uint64_t max_failures = 10;
   uint64_t sector_size = 512;
   bool progress = false;
   bool no_progress = false;
-  bool json = false;
   ArgParser p("memdb scenario explore",
               "Ignore the script's own crash, recover, fail and flip lines; crash its workload\n"
               "before every storage operation under every crash model variant, recover under\n"
@@ -167,15 +199,15 @@ int Explore(const std::vector<std::string>& args, const CliIo& io) {
   p.AddNumber("sector-size", "sector size of the sector models (default 512)", &sector_size);
   p.AddFlag("progress", "draw progress on stderr even when it is not a terminal", &progress);
   p.AddFlag("no-progress", "never draw progress", &no_progress);
-  p.AddFlag("json", "one JSON document on stdout (schema in docs/cli.md)", &json);
-  if (auto code = ParseOrExit(p, args, io)) return *code;
+  p.AddFlag("json", "one JSON document on stdout (schema in docs/cli.md)", &parsed.options.json);
+  if ((parsed.exit = ParseOrExit(p, args, io))) return parsed;
 
-  auto usage = [&io](const std::string& what) {
-    io.err << "memdb: " << what << "\n";
-    return kExitUsage;
+  auto usage = [&parsed](std::string what) {
+    parsed.usage_error = std::move(what);
+    return parsed;
   };
-  ScenarioExploreOptions options;
-  ExplorerOptions& e = options.explorer;
+  parsed.options.file = files[0];
+  ExplorerOptions& e = parsed.options.explore.explorer;
   e.shrink = false;  // failures name operations of the script's whole workload: replayable
   e.max_failures = static_cast<size_t>(max_failures == 0 ? 1 : max_failures);
   e.sector_size = static_cast<uint32_t>(sector_size);
@@ -188,12 +220,13 @@ int Explore(const std::vector<std::string>& args, const CliIo& io) {
   }
   if (!modes.empty()) e.recovery_modes.clear();
   for (const std::string& m : modes) {
-    const auto mode = scenario::ParseRecoveryMode(m);
-    if (!mode)
+    const std::optional<RecoveryMode> mode = ParseRecoveryMode(m);
+    if (!mode) {
       return usage(
           "--recovery expects tolerate-torn-tail, absolute-consistency or "
           "point-in-time, not '" +
           m + "'");
+    }
     e.recovery_modes.push_back(*mode);
   }
   const auto env_index = io.env("GTEST_SHARD_INDEX");
@@ -216,64 +249,126 @@ int Explore(const std::vector<std::string>& args, const CliIo& io) {
     e.shards = std::numeric_limits<uint32_t>::max();
     if (operation >= e.shards) return usage("--operation is too large");
   }
+  return parsed;
+}
 
-  Result<Scenario> scenario = ParseScenarioFile(files[0]);
+// The explored script: a parse error (reported as is), or the explorer's report or error.
+struct ExploreOutcome {
+  Status parse_error;
+  Status error;
+  ExplorerReport report;
+};
+
+ExploreOutcome RunExplore(const ExploreCommandOptions& o) {
+  ExploreOutcome outcome;
+  Result<Scenario> scenario = ParseScenarioFile(o.file);
   if (!scenario.ok()) {
-    io.err << scenario.status().message() << "\n";
+    outcome.parse_error = scenario.status();
+    return outcome;
+  }
+  Result<ExplorerReport> report = ExploreScenario(*scenario, o.explore);
+  if (report.ok()) {
+    outcome.report = std::move(*report);
+  } else {
+    outcome.error = report.status();
+  }
+  return outcome;
+}
+
+std::string Reproduction(const std::string& file, const CrashFailure& f) {
+  const std::string model_name = f.model.substr(0, f.model.find('('));
+  return "memdb scenario explore " + file + " --operation " + std::to_string(f.operation) +
+         " --model " + model_name + " --recovery " + std::string(RecoveryModeName(f.mode));
+}
+
+uint64_t StatesPerSecond(const ExplorerReport& report) {
+  return report.seconds > 0 ? static_cast<uint64_t>(report.states / report.seconds) : 0;
+}
+
+void RenderExploreJson(const ExploreCommandOptions& o, const ExplorerReport& report,
+                       std::ostream& out) {
+  const ExplorerOptions& e = o.explore.explorer;
+  JsonWriter j(out);
+  j.BeginObject().Key("file").String(o.file).Key("ok").Bool(report.ok());
+  j.Key("shard")
+      .Uint(o.operation != 0 ? 0 : e.shard)
+      .Key("shards")
+      .Uint(o.operation != 0 ? 1 : e.shards);
+  j.Key("operations").Uint(report.operations).Key("crash_points").Uint(report.crash_points);
+  j.Key("states").Uint(report.states).Key("recoveries").Uint(report.recoveries);
+  j.Key("distinct_states").Uint(report.distinct_states);
+  j.Key("seconds").Double(report.seconds).Key("states_per_second").Uint(StatesPerSecond(report));
+  j.Key("matrix").BeginArray();
+  for (const ConformanceCell& c : report.matrix) {
+    j.BeginObject().Key("model").String(CrashModel::KindName(c.kind));
+    j.Key("recovery").String(RecoveryModeName(c.mode)).Key("states").Uint(c.states);
+    j.Key("recovered").Uint(c.recovered).Key("refused").Uint(c.refused);
+    j.Key("failed").Uint(c.failures).EndObject();
+  }
+  j.EndArray().Key("failures").BeginArray();
+  for (const CrashFailure& f : report.failures) {
+    j.BeginObject()
+        .Key("operation")
+        .Uint(f.operation)
+        .Key("operation_name")
+        .String(f.operation_name);
+    j.Key("model").String(f.model).Key("recovery").String(RecoveryModeName(f.mode));
+    j.Key("what").String(f.what).Key("reproduce").String(Reproduction(o.file, f));
+    j.EndObject();
+  }
+  j.EndArray().EndObject();
+  j.Finish();
+}
+
+void RenderExploreText(const ExploreCommandOptions& o, const ExplorerReport& report,
+                       std::ostream& out) {
+  const ExplorerOptions& e = o.explore.explorer;
+  out << o.file << ": " << report.states << " crash states at " << report.crash_points
+      << " crash points (" << report.operations << " storage operations";
+  if (e.shards > 1 && o.operation == 0) out << ", shard " << e.shard << "/" << e.shards;
+  out << "; " << report.recoveries << " distinct disk images recovered), " << report.distinct_states
+      << " distinct recovered states, " << report.seconds << " s (" << StatesPerSecond(report)
+      << " states/s)\n";
+  char line[160];
+  std::snprintf(line, sizeof(line), "  %-22s %-22s %10s %10s %8s %7s\n", "crash model",
+                "recovery mode", "states", "recovered", "refused", "failed");
+  out << line;
+  for (const ConformanceCell& c : report.matrix) {
+    std::snprintf(
+        line, sizeof(line), "  %-22s %-22s %10llu %10llu %8llu %7llu\n",
+        std::string(CrashModel::KindName(c.kind)).c_str(),
+        std::string(RecoveryModeName(c.mode)).c_str(), static_cast<unsigned long long>(c.states),
+        static_cast<unsigned long long>(c.recovered), static_cast<unsigned long long>(c.refused),
+        static_cast<unsigned long long>(c.failures));
+    out << line;
+  }
+  for (const CrashFailure& f : report.failures) {
+    out << "FAIL  crash before operation " << f.operation << " (" << f.operation_name << "), model "
+        << f.model << ", recovery " << RecoveryModeName(f.mode) << ": " << f.what
+        << "\n  reproduce: " << Reproduction(o.file, f) << "\n";
+  }
+  out << (report.ok() ? "no failure\n" : std::to_string(report.failures.size()) + " failure(s)\n");
+}
+
+int Explore(const std::vector<std::string>& args, const CliIo& io) {
+  const ExploreParse parsed = ParseExplore(args, io);
+  if (parsed.exit) return *parsed.exit;
+  if (!parsed.usage_error.empty()) {
+    io.err << "memdb: " << parsed.usage_error << "\n";
+    return kExitUsage;
+  }
+  const ExploreOutcome outcome = RunExplore(parsed.options);
+  if (!outcome.parse_error.ok()) {
+    io.err << outcome.parse_error.message() << "\n";
     return kExitError;
   }
-  Result<ExplorerReport> report = ExploreScenario(*scenario, options);
-  if (!report.ok()) return ReportError(io, report.status());
-  const uint64_t rate =
-      report->seconds > 0 ? static_cast<uint64_t>(report->states / report->seconds) : 0;
-  if (json) {
-    JsonWriter j(io.out);
-    j.BeginObject().Key("file").String(files[0]).Key("ok").Bool(report->ok());
-    j.Key("shard")
-        .Uint(operation != 0 ? 0 : e.shard)
-        .Key("shards")
-        .Uint(operation != 0 ? 1 : e.shards);
-    j.Key("operations").Uint(report->operations).Key("crash_points").Uint(report->crash_points);
-    j.Key("states").Uint(report->states).Key("recoveries").Uint(report->recoveries);
-    j.Key("distinct_states").Uint(report->distinct_states);
-    j.Key("seconds").Double(report->seconds).Key("states_per_second").Uint(rate);
-    j.Key("matrix").BeginArray();
-    for (const ConformanceCell& c : report->matrix) {
-      j.BeginObject().Key("model").String(KindName(c.kind));
-      j.Key("recovery").String(RecoveryModeName(c.mode)).Key("states").Uint(c.states);
-      j.Key("recovered").Uint(c.recovered).Key("refused").Uint(c.refused);
-      j.Key("failed").Uint(c.failures).EndObject();
-    }
-    j.EndArray().Key("failures").BeginArray();
-    for (const CrashFailure& f : report->failures) {
-      j.BeginObject()
-          .Key("operation")
-          .Uint(f.operation)
-          .Key("operation_name")
-          .String(f.operation_name);
-      j.Key("model").String(f.model).Key("recovery").String(RecoveryModeName(f.mode));
-      j.Key("what").String(f.what).Key("reproduce").String(Reproduction(files[0], f));
-      j.EndObject();
-    }
-    j.EndArray().EndObject();
-    j.Finish();
+  if (!outcome.error.ok()) return ReportError(io, outcome.error);
+  if (parsed.options.json) {
+    RenderExploreJson(parsed.options, outcome.report, io.out);
   } else {
-    io.out << files[0] << ": " << report->states << " crash states at " << report->crash_points
-           << " crash points (" << report->operations << " storage operations";
-    if (e.shards > 1 && operation == 0) io.out << ", shard " << e.shard << "/" << e.shards;
-    io.out << "; " << report->recoveries << " distinct disk images recovered), "
-           << report->distinct_states << " distinct recovered states, " << report->seconds << " s ("
-           << rate << " states/s)\n";
-    PrintTable(*report, io);
-    for (const CrashFailure& f : report->failures) {
-      io.out << "FAIL  crash before operation " << f.operation << " (" << f.operation_name
-             << "), model " << f.model << ", recovery " << RecoveryModeName(f.mode) << ": "
-             << f.what << "\n  reproduce: " << Reproduction(files[0], f) << "\n";
-    }
-    io.out << (report->ok() ? "no failure\n"
-                            : std::to_string(report->failures.size()) + " failure(s)\n");
+    RenderExploreText(parsed.options, outcome.report, io.out);
   }
-  return report->ok() ? kExitOk : kExitFailed;
+  return outcome.report.ok() ? kExitOk : kExitFailed;
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // `memdb wal dump` and `memdb wal check` (docs/cli.md, "wal").
 #include <cstdio>
+#include <memory>
+#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -94,6 +97,8 @@ void SummaryJson(JsonWriter& j, const WalSegmentSummary& s) {
   j.EndArray();
 }
 
+// ---- parse: the options of both commands ----
+
 struct WalArgs {
   std::vector<std::string> paths;
   bool json = false;
@@ -109,131 +114,178 @@ void AddCommonOptions(ArgParser& p, WalArgs* a) {
   p.AddNotes(kWalNotes);
 }
 
-int Dump(const std::vector<std::string>& args, const CliIo& io) {
-  WalArgs a;
+ArgParser DumpParser(WalArgs* a) {
   ArgParser p("memdb wal dump",
               "Print every record of a WAL segment (or of every segment of a database\n"
               "directory): offset, fragments, length, checksum, the transaction's commit\n"
               "timestamp and writes (escaped, abbreviated), and the offset and nature of any\n"
               "damage, the torn tail included.");
-  p.AddPositional("FILE|DIR", "a wal-NNNNNN.log file, or a database directory", &a.paths, 1, 1);
-  p.AddNumber("max-writes", "writes shown per record (default 8; JSON shows all)", &a.max_writes);
-  p.AddNumber("max-chars", "characters shown per key or value (default 60)", &a.max_chars);
-  AddCommonOptions(p, &a);
+  p.AddPositional("FILE|DIR", "a wal-NNNNNN.log file, or a database directory", &a->paths, 1, 1);
+  p.AddNumber("max-writes", "writes shown per record (default 8; JSON shows all)", &a->max_writes);
+  p.AddNumber("max-chars", "characters shown per key or value (default 60)", &a->max_chars);
+  AddCommonOptions(p, a);
+  return p;
+}
+
+ArgParser CheckParser(WalArgs* a) {
+  ArgParser p("memdb wal check",
+              "Check a WAL segment, or every segment of a database directory in order: say\n"
+              "whether it is intact, ends in a torn tail, or is corrupt, naming the file and\n"
+              "the offset of each damage.");
+  p.AddPositional("FILE|DIR", "a wal-NNNNNN.log file, or a database directory", &a->paths, 1, 1);
+  AddCommonOptions(p, a);
+  return p;
+}
+
+// ---- run: the inspector over the segments (WalFilesAt lists them first) ----
+
+// What inspecting the log found: its segments' summaries and the overall verdict, or the error
+// that stopped it. `cb` sees each record as it is read (dump renders them as they stream by, so
+// a large log is never held in memory).
+struct WalInspection {
+  Status error;
+  std::vector<WalSegmentSummary> segments;
+  WalVerdict verdict = WalVerdict::kIntact;
+};
+
+WalInspection Inspect(FileSystem& fs, const std::vector<std::string>& files,
+                      const WalCallbacks& cb) {
+  WalInspection inspection;
+  Result<std::vector<WalSegmentSummary>> segments = InspectWal(fs, files, cb);
+  if (!segments.ok()) {
+    inspection.error = segments.status();
+    return inspection;
+  }
+  inspection.segments = std::move(*segments);
+  inspection.verdict = OverallVerdict(inspection.segments);
+  return inspection;
+}
+
+// ---- render: dump (streamed through the inspector's callbacks) and check ----
+
+WalCallbacks DumpJson(JsonWriter& j) {
+  WalCallbacks cb;
+  cb.segment_begin = [&j](const WalSegmentSummary& s) {
+    j.BeginObject().Key("file").String(s.file).Key("size").Uint(s.size);
+    j.Key("records").BeginArray();
+  };
+  cb.record = [&j](const WalRecordInfo& r) {
+    j.BeginObject().Key("offset").Uint(r.offset).Key("end").Uint(r.end);
+    j.Key("length").Uint(r.length).Key("fragments").Uint(r.fragments);
+    j.Key("checksum_ok").Bool(true).Key("payload_ok").Bool(r.payload.ok());
+    if (!r.payload.ok()) {
+      j.Key("payload_error").String(r.payload.message());
+    } else {
+      j.Key("commit_timestamp").Uint(r.header.timestamp);
+      j.Key("synced_before").Uint(r.header.synced_before);
+      j.Key("writes").BeginArray();
+      for (const auto& w : r.writes) {
+        j.BeginObject().Key("op").String(w.tombstone ? "delete" : "put").Bytes("key", w.key);
+        if (!w.tombstone) j.Bytes("value", w.value);
+        j.EndObject();
+      }
+      j.EndArray();
+    }
+    j.EndObject();
+  };
+  cb.segment_end = [&j](const WalSegmentSummary& s) {
+    j.EndArray();
+    SummaryJson(j, s);
+    j.EndObject();
+  };
+  return cb;
+}
+
+WalCallbacks DumpText(const WalArgs& a, std::ostream& out) {
+  const size_t chars = static_cast<size_t>(a.max_chars);
+  const uint64_t max_writes = a.max_writes;
+  WalCallbacks cb;
+  cb.segment_begin = [&out](const WalSegmentSummary& s) {
+    out << s.file << " (" << s.size << " bytes)\n";
+  };
+  cb.record = [&out, chars, max_writes](const WalRecordInfo& r) {
+    out << "  @" << Padded(std::to_string(r.offset), 9) << Padded(FragmentsText(r.fragments), 13)
+        << "length " << Padded(std::to_string(r.length), 8) << "crc ok  ";
+    if (!r.payload.ok()) {
+      out << "NOT A TRANSACTION: " << r.payload.message() << "\n";
+      return;
+    }
+    out << "commit " << r.header.timestamp << "  synced-before " << r.header.synced_before << "  "
+        << r.writes.size() << (r.writes.size() == 1 ? " write\n" : " writes\n");
+    for (size_t i = 0; i < r.writes.size() && i < max_writes; ++i) {
+      const auto& w = r.writes[i];
+      out << "      " << (w.tombstone ? "delete " : "put    ")
+          << snapshot::DisplayBytes(w.key, chars);
+      if (!w.tombstone) out << " = " << snapshot::DisplayBytes(w.value, chars);
+      out << "\n";
+    }
+    if (r.writes.size() > max_writes) {
+      out << "      ... " << r.writes.size() - max_writes << " more\n";
+    }
+  };
+  cb.damage = [&out](const WalDamage& d) { out << "  " << DamageText(d) << "\n"; };
+  cb.segment_end = [&out](const WalSegmentSummary& s) { out << "  " << SummaryText(s) << "\n"; };
+  return cb;
+}
+
+void RenderCheckJson(const WalInspection& w, std::ostream& out) {
+  JsonWriter j(out);
+  j.BeginObject().Key("verdict").String(WalVerdictName(w.verdict)).Key("segments").BeginArray();
+  for (const WalSegmentSummary& s : w.segments) {
+    j.BeginObject().Key("file").String(s.file).Key("size").Uint(s.size);
+    SummaryJson(j, s);
+    j.EndObject();
+  }
+  j.EndArray().EndObject();
+  j.Finish();
+}
+
+void RenderCheckText(const WalInspection& w, std::ostream& out) {
+  for (const WalSegmentSummary& s : w.segments) {
+    out << s.file << ": " << SummaryText(s) << "\n";
+    for (const WalDamage& d : s.damages) out << "  " << DamageText(d) << "\n";
+  }
+  if (w.segments.size() > 1) out << "log: " << WalVerdictName(w.verdict) << "\n";
+}
+
+int Dump(const std::vector<std::string>& args, const CliIo& io) {
+  WalArgs a;
+  ArgParser p = DumpParser(&a);
   if (auto code = ParseOrExit(p, args, io)) return *code;
 
   std::shared_ptr<FileSystem> fs = PosixFileSystem();
   Result<std::vector<std::string>> files = WalFilesAt(*fs, a.paths[0]);
   if (!files.ok()) return ReportError(io, files.status());
   JsonWriter j(io.out);
-  // Declared here, not in the branch below: the callbacks run after the branch ends.
-  const size_t chars = static_cast<size_t>(a.max_chars);
-  WalCallbacks cb;
-  if (a.json) {
-    j.BeginObject().Key("segments").BeginArray();
-    cb.segment_begin = [&](const WalSegmentSummary& s) {
-      j.BeginObject().Key("file").String(s.file).Key("size").Uint(s.size);
-      j.Key("records").BeginArray();
-    };
-    cb.record = [&](const WalRecordInfo& r) {
-      j.BeginObject().Key("offset").Uint(r.offset).Key("end").Uint(r.end);
-      j.Key("length").Uint(r.length).Key("fragments").Uint(r.fragments);
-      j.Key("checksum_ok").Bool(true).Key("payload_ok").Bool(r.payload.ok());
-      if (!r.payload.ok()) {
-        j.Key("payload_error").String(r.payload.message());
-      } else {
-        j.Key("commit_timestamp").Uint(r.header.timestamp);
-        j.Key("synced_before").Uint(r.header.synced_before);
-        j.Key("writes").BeginArray();
-        for (const auto& w : r.writes) {
-          j.BeginObject().Key("op").String(w.tombstone ? "delete" : "put").Bytes("key", w.key);
-          if (!w.tombstone) j.Bytes("value", w.value);
-          j.EndObject();
-        }
-        j.EndArray();
-      }
-      j.EndObject();
-    };
-    cb.segment_end = [&](const WalSegmentSummary& s) {
-      j.EndArray();
-      SummaryJson(j, s);
-      j.EndObject();
-    };
-  } else {
-    cb.segment_begin = [&](const WalSegmentSummary& s) {
-      io.out << s.file << " (" << s.size << " bytes)\n";
-    };
-    cb.record = [&](const WalRecordInfo& r) {
-      io.out << "  @" << Padded(std::to_string(r.offset), 9)
-             << Padded(FragmentsText(r.fragments), 13) << "length "
-             << Padded(std::to_string(r.length), 8) << "crc ok  ";
-      if (!r.payload.ok()) {
-        io.out << "NOT A TRANSACTION: " << r.payload.message() << "\n";
-        return;
-      }
-      io.out << "commit " << r.header.timestamp << "  synced-before " << r.header.synced_before
-             << "  " << r.writes.size() << (r.writes.size() == 1 ? " write\n" : " writes\n");
-      for (size_t i = 0; i < r.writes.size() && i < a.max_writes; ++i) {
-        const auto& w = r.writes[i];
-        io.out << "      " << (w.tombstone ? "delete " : "put    ")
-               << snapshot::DisplayBytes(w.key, chars);
-        if (!w.tombstone) io.out << " = " << snapshot::DisplayBytes(w.value, chars);
-        io.out << "\n";
-      }
-      if (r.writes.size() > a.max_writes) {
-        io.out << "      ... " << r.writes.size() - a.max_writes << " more\n";
-      }
-    };
-    cb.damage = [&](const WalDamage& d) { io.out << "  " << DamageText(d) << "\n"; };
-    cb.segment_end = [&](const WalSegmentSummary& s) { io.out << "  " << SummaryText(s) << "\n"; };
-  }
-  Result<std::vector<WalSegmentSummary>> segments = InspectWal(*fs, *files, cb);
-  if (!segments.ok()) {
+  if (a.json) j.BeginObject().Key("segments").BeginArray();
+  const WalInspection w = Inspect(*fs, *files, a.json ? DumpJson(j) : DumpText(a, io.out));
+  if (!w.error.ok()) {
     if (a.json) io.out << "\n";
-    return ReportError(io, segments.status());
+    return ReportError(io, w.error);
   }
-  const WalVerdict verdict = OverallVerdict(*segments);
   if (a.json) {
-    j.EndArray().Key("verdict").String(WalVerdictName(verdict)).EndObject();
+    j.EndArray().Key("verdict").String(WalVerdictName(w.verdict)).EndObject();
     j.Finish();
   }
-  return ExitFor(verdict, a.allow_torn_tail);
+  return ExitFor(w.verdict, a.allow_torn_tail);
 }
 
 int Check(const std::vector<std::string>& args, const CliIo& io) {
   WalArgs a;
-  ArgParser p("memdb wal check",
-              "Check a WAL segment, or every segment of a database directory in order: say\n"
-              "whether it is intact, ends in a torn tail, or is corrupt, naming the file and\n"
-              "the offset of each damage.");
-  p.AddPositional("FILE|DIR", "a wal-NNNNNN.log file, or a database directory", &a.paths, 1, 1);
-  AddCommonOptions(p, &a);
+  ArgParser p = CheckParser(&a);
   if (auto code = ParseOrExit(p, args, io)) return *code;
 
   std::shared_ptr<FileSystem> fs = PosixFileSystem();
   Result<std::vector<std::string>> files = WalFilesAt(*fs, a.paths[0]);
   if (!files.ok()) return ReportError(io, files.status());
-  Result<std::vector<WalSegmentSummary>> segments = InspectWal(*fs, *files, {});
-  if (!segments.ok()) return ReportError(io, segments.status());
-  const WalVerdict verdict = OverallVerdict(*segments);
+  const WalInspection w = Inspect(*fs, *files, {});
+  if (!w.error.ok()) return ReportError(io, w.error);
   if (a.json) {
-    JsonWriter j(io.out);
-    j.BeginObject().Key("verdict").String(WalVerdictName(verdict)).Key("segments").BeginArray();
-    for (const WalSegmentSummary& s : *segments) {
-      j.BeginObject().Key("file").String(s.file).Key("size").Uint(s.size);
-      SummaryJson(j, s);
-      j.EndObject();
-    }
-    j.EndArray().EndObject();
-    j.Finish();
+    RenderCheckJson(w, io.out);
   } else {
-    for (const WalSegmentSummary& s : *segments) {
-      io.out << s.file << ": " << SummaryText(s) << "\n";
-      for (const WalDamage& d : s.damages) io.out << "  " << DamageText(d) << "\n";
-    }
-    if (segments->size() > 1) io.out << "log: " << WalVerdictName(verdict) << "\n";
+    RenderCheckText(w, io.out);
   }
-  return ExitFor(verdict, a.allow_torn_tail);
+  return ExitFor(w.verdict, a.allow_torn_tail);
 }
 
 }  // namespace

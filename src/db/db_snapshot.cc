@@ -9,14 +9,6 @@
 #include "mvcc/write_buffer.h"
 
 namespace memdb {
-namespace {
-
-std::string_view IsolationName(IsolationLevel level) {
-  return level == IsolationLevel::kSerializable ? "serializable" : "snapshot";
-}
-
-}  // namespace
-
 Result<Snapshot> Db::ExportSnapshot() {
   if (engine_ == nullptr) return Status::InvalidArgument("Db::ExportSnapshot on a moved-from Db");
   if (engine_->closed()) return mvcc::Engine::ClosedError();
@@ -24,7 +16,7 @@ Result<Snapshot> Db::ExportSnapshot() {
   Txn txn = Begin(TxnOptions{options_.default_isolation, /*read_only=*/true});
   Snapshot snapshot;
   snapshot.metadata.commit_timestamp = txn.snapshot_timestamp();
-  snapshot.metadata.options["default_isolation"] = IsolationName(options_.default_isolation);
+  snapshot.metadata.options["default_isolation"] = IsolationLevelName(options_.default_isolation);
   auto hint = snapshot.entries.end();
   Status s = txn.Scan(ScanRange::All(), [&](std::string_view key, std::string_view value) {
     hint = snapshot.entries.emplace_hint(hint, key, value);

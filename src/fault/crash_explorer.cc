@@ -192,18 +192,6 @@ std::vector<CrashModel> Variants(const CrashPoint& point, const ExplorerOptions&
   return all;
 }
 
-std::string ModeName(RecoveryMode mode) {
-  switch (mode) {
-    case RecoveryMode::kTolerateTornTail:
-      return "kTolerateTornTail";
-    case RecoveryMode::kAbsoluteConsistency:
-      return "kAbsoluteConsistency";
-    case RecoveryMode::kPointInTime:
-      return "kPointInTime";
-  }
-  return "?";
-}
-
 ExplorerReport Explore(const Workload& workload, const ExplorerOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ExplorerReport report;
@@ -313,11 +301,12 @@ Workload RandomWorkload(uint64_t seed, int transactions) {
 
 std::string CrashFailure::ToString() const {
   return "crash before storage operation " + std::to_string(operation) + " (" + operation_name +
-         "), crash model " + model + ", recovery mode " + ModeName(mode) + ", workload of " +
-         std::to_string(workload_steps) + " steps: " + what +
+         "), crash model " + model + ", recovery mode " + std::string(RecoveryModeName(mode)) +
+         ", workload of " + std::to_string(workload_steps) + " steps: " + what +
          "\n  replay: CheckCrashState(workload, options, " + std::to_string(operation) +
-         ", CrashModel::Parse(\"" + model + "\").value(), RecoveryMode::" + ModeName(mode) +
-         ") with the workload cut to its first " + std::to_string(workload_steps) + " steps";
+         ", CrashModel::Parse(\"" + model + "\").value(), *ParseRecoveryMode(\"" +
+         std::string(RecoveryModeName(mode)) + "\")) with the workload cut to its first " +
+         std::to_string(workload_steps) + " steps";
 }
 
 std::string ExplorerReport::ToString() const {
@@ -332,11 +321,8 @@ std::string ExplorerReport::ToString() const {
   if (!matrix.empty()) {
     out += "\n  model x recovery mode: states (recovered / refused as Corruption / failed)";
     for (const ConformanceCell& c : matrix) {
-      CrashModel m;
-      m.kind = c.kind;
-      std::string kind = m.Name();
-      kind = kind.substr(0, kind.find('('));
-      out += "\n  " + kind + " x " + ModeName(c.mode) + ": " + std::to_string(c.states) + " (" +
+      out += "\n  " + std::string(CrashModel::KindName(c.kind)) + " x " +
+             std::string(RecoveryModeName(c.mode)) + ": " + std::to_string(c.states) + " (" +
              std::to_string(c.recovered) + " / " + std::to_string(c.refused) + " / " +
              std::to_string(c.failures) + ")";
     }

@@ -234,13 +234,6 @@ constexpr std::pair<Fill, std::string_view> kFillNames[] = {
     {Fill::kStale, "stale"},
 };
 
-std::string_view KindName(Kind kind) {
-  for (const auto& [k, name] : kKindNames) {
-    if (k == kind) return name;
-  }
-  return "unknown";
-}
-
 std::string_view FillName(Fill fill) {
   for (const auto& [f, name] : kFillNames) {
     if (f == fill) return name;
@@ -392,6 +385,13 @@ uint64_t LastWriteSectors(const std::vector<UnsyncedWrite>& writes, uint64_t ss)
 }
 
 }  // namespace
+
+std::string_view CrashModel::KindName(Kind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "unknown";
+}
 
 std::string CrashModel::Name() const {
   std::string name(KindName(kind));

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "memdb/util/enum_name.h"
+
 namespace memdb {
 
 std::string_view StorageOpName(StorageOp op) {
@@ -21,9 +23,17 @@ std::string_view StorageOpName(StorageOp op) {
     case StorageOp::kSyncDir:
       return "syncdir";
     case StorageOp::kAny:
-      return "any operation";
+      return "any";
   }
   return "?";
+}
+
+std::optional<StorageOp> ParseStorageOp(std::string_view name) {
+  return ParseEnumName(
+      name,
+      {StorageOp::kCreate, StorageOp::kRead, StorageOp::kAppend, StorageOp::kSync,
+       StorageOp::kRename, StorageOp::kRemove, StorageOp::kSyncDir, StorageOp::kAny},
+      StorageOpName);
 }
 
 std::string_view FaultActionName(FaultAction action) {
@@ -31,19 +41,27 @@ std::string_view FaultActionName(FaultAction action) {
     case FaultAction::kCrash:
       return "crash";
     case FaultAction::kIoError:
-      return "EIO";
+      return "eio";
     case FaultAction::kNoSpace:
-      return "ENOSPC";
+      return "enospc";
     case FaultAction::kShortWrite:
-      return "short write";
+      return "short-write";
     case FaultAction::kFsyncgate:
       return "fsyncgate";
     case FaultAction::kLostWrite:
-      return "lost write";
+      return "lost-write";
     case FaultAction::kMisdirectedWrite:
-      return "misdirected write";
+      return "misdirected-write";
   }
   return "?";
+}
+
+std::optional<FaultAction> ParseFaultAction(std::string_view name) {
+  return ParseEnumName(
+      name,
+      {FaultAction::kCrash, FaultAction::kIoError, FaultAction::kNoSpace, FaultAction::kShortWrite,
+       FaultAction::kFsyncgate, FaultAction::kLostWrite, FaultAction::kMisdirectedWrite},
+      FaultActionName);
 }
 
 std::string FaultRule::ToString() const {

@@ -2,20 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "memdb/snapshot/golden.h"
 #include "scenario/lexer.h"
-#include "scenario/vocabulary.h"
 
 namespace memdb::scenario {
 namespace {
-
-uint64_t Number(const std::string& text) {
-  uint64_t n = 0;
-  std::from_chars(text.data(), text.data() + text.size(), n);  // the parser checked it
-  return n;
-}
 
 // The keys under `prefix` in `scan`'s order, or the scan's error.
 template <typename ScanFn>
@@ -159,164 +154,142 @@ void Interpreter::Committed(std::map<std::string, std::optional<std::string>> wr
   workload_.push_back(std::move(step));
 }
 
+namespace {
+
+// The statements a transaction runs (ScenarioCommand::txn names it).
+template <typename T>
+constexpr bool kInTxn = std::is_same_v<T, TxnGetCommand> || std::is_same_v<T, TxnWriteCommand> ||
+                        std::is_same_v<T, TxnScanCommand> || std::is_same_v<T, TxnCommitCommand> ||
+                        std::is_same_v<T, TxnRollbackCommand>;
+// The statements that act on the machine rather than the database: explore skips them.
+template <typename T>
+constexpr bool kMachineOp = std::is_same_v<T, CrashCommand> || std::is_same_v<T, RecoverCommand> ||
+                            std::is_same_v<T, FailCommand> || std::is_same_v<T, FlipCommand>;
+
+}  // namespace
+
 Status Interpreter::Execute(const ScenarioCommand& cmd) {
-  const std::vector<std::string>& a = cmd.args;
-  if (!cmd.txn.empty()) {
-    auto it = txns_.find(cmd.txn);
-    if (it == txns_.end()) {
-      return Status::InvalidArgument("transaction '" + cmd.txn +
-                                     "' is not open (it committed, rolled back, or the machine "
-                                     "restarted)");
-    }
-    return ExecuteTxn(cmd, it->second);
+  return std::visit(
+      [&](const auto& c) -> Status {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (kInTxn<T>) {
+          auto it = txns_.find(cmd.txn);
+          if (it == txns_.end()) {
+            return Status::InvalidArgument("transaction '" + cmd.txn +
+                                           "' is not open (it committed, rolled back, or the "
+                                           "machine restarted)");
+          }
+          return Do(cmd, it->second, c);
+        } else if constexpr (kMachineOp<T>) {
+          return recording_ ? Status::OK() : Do(cmd, c);
+        } else {
+          if (Status s = NeedDb(cmd); !s.ok()) return s;
+          return Do(cmd, c);
+        }
+      },
+      cmd.statement);
+}
+
+// Applied by the parser: they never reach a run.
+Status Interpreter::Do(const ScenarioCommand&, const OptionCommand&) { return Status::OK(); }
+Status Interpreter::Do(const ScenarioCommand&, const IncludeCommand&) { return Status::OK(); }
+
+Status Interpreter::Do(const ScenarioCommand&, const BeginCommand& c) {
+  TxnOptions txn_options;
+  txn_options.isolation = c.isolation.value_or(scenario_.options.default_isolation);
+  txns_.insert_or_assign(c.txn, OpenTxn{db_->Begin(txn_options), {}});
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, const WriteCommand& c) {
+  const Status s = c.value ? db_->Put(c.key, *c.value) : db_->Delete(c.key);
+  CheckStatus(cmd, s, c.expected);
+  if (s.ok()) Committed({{c.key, c.value}});
+  return Status::OK();
+}
+
+void Interpreter::CheckGet(const ScenarioCommand& cmd, const std::string& key, bool check,
+                           const std::optional<std::string>& expected,
+                           const Result<std::string>& found) {
+  if (!found.ok() && !found.status().IsNotFound()) {
+    Failure(cmd, "get failed: " + found.status().ToString());
+  } else if (check && !expected && found.ok()) {
+    Failure(cmd, "expected " + QuoteIfNeeded(key) + " absent, found " + Abbreviated(*found));
+  } else if (check && expected && (!found.ok() || *found != *expected)) {
+    Failure(cmd, "expected " + Abbreviated(*expected) + ", found " +
+                     (found.ok() ? Abbreviated(*found) : std::string("no value")));
   }
-  const std::string& v = cmd.verb;
-  const bool machine_op = v == "crash" || v == "recover" || v == "fail" || v == "flip";
-  if (recording_ && machine_op) return Status::OK();
-  if (v == "crash") return Crash(cmd);
-  if (v == "recover") return Recover(cmd);
-  if (v == "fail") return Fail(cmd);
-  if (v == "flip") {
-    const uint64_t bit = Number(a[1]) * 8 + (a.size() > 2 ? Number(a[2]) : 0);
-    return fs_->disk().FlipBit("db/" + a[0], bit);
-  }
-  if (Status s = NeedDb(cmd); !s.ok()) return s;
-  if (v == "begin") {
-    TxnOptions txn_options;
-    txn_options.isolation = scenario_.options.default_isolation;
-    if (a.size() > 1) {
-      txn_options.isolation =
-          a[1] == "serializable" ? IsolationLevel::kSerializable : IsolationLevel::kSnapshot;
-    }
-    txns_.insert_or_assign(a[0], OpenTxn{db_->Begin(txn_options), {}});
-  } else if (v == "put" || v == "delete") {
-    Status s = v == "put" ? db_->Put(a[0], a[1]) : db_->Delete(a[0]);
-    const size_t fails_at = v == "put" ? 2 : 1;
-    CheckStatus(cmd, s,
-                a.size() > fails_at ? *ParseStatusCode(a[fails_at + 1]) : Status::Code::kOk);
-    if (s.ok()) Committed({{a[0], v == "put" ? std::optional<std::string>(a[1]) : std::nullopt}});
-  } else if (v == "expect") {
-    return Expect(cmd);
-  } else if (v == "invariant") {
-    const size_t commits = static_cast<size_t>(std::count_if(
-        workload_.begin(), workload_.end(), [](const WorkloadStep& w) { return !w.checkpoint; }));
-    invariants_.push_back({cmd.location, a[0] == "sum", a[1], Number(a[3]), commits});
-    if (std::string what = invariants_.back().Check(*db_); !what.empty()) Failure(cmd, what);
-  } else if (v == "checkpoint") {
-    const Status s = db_->Checkpoint();
-    CheckStatus(cmd, s, a.empty() ? Status::Code::kOk : *ParseStatusCode(a[1]));
-    if (s.ok()) workload_.push_back({true, {}});
-  } else if (v == "random") {
-    return RandomWorkload(cmd);
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, const ExpectGetCommand& c) {
+  CheckGet(cmd, c.key, /*check=*/true, c.value, db_->Get(c.key));
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, const ExpectScanCommand& c) {
+  Result<std::vector<std::string>> keys = KeysUnder(
+      c.prefix, [&](const ScanRange& r, const ScanVisitor& f) { return db_->Scan(r, f); });
+  if (!keys.ok()) {
+    Failure(cmd, "scan failed: " + keys.status().ToString());
+  } else if (*keys != c.keys) {
+    Failure(cmd, KeysDiff(c.keys, *keys));
   }
   return Status::OK();
 }
 
-Status Interpreter::ExecuteTxn(const ScenarioCommand& cmd, OpenTxn& t) {
-  const std::vector<std::string>& a = cmd.args;
-  const std::string& v = cmd.verb;
-  if (v == "get") {
-    Result<std::string> r = t.txn.Get(a[0]);
-    if (!r.ok() && !r.status().IsNotFound()) {
-      Failure(cmd, "get failed: " + r.status().ToString());
-    } else if (a.size() == 2 && r.ok()) {
-      Failure(cmd, "expected " + QuoteIfNeeded(a[0]) + " absent, found " + Abbreviated(*r));
-    } else if (a.size() == 3 && (!r.ok() || *r != a[2])) {
-      Failure(cmd, "expected " + Abbreviated(a[2]) + ", found " +
-                       (r.ok() ? Abbreviated(*r) : std::string("no value")));
-    }
-  } else if (v == "put" || v == "delete") {
-    Status s = v == "put" ? t.txn.Put(a[0], a[1]) : t.txn.Delete(a[0]);
-    CheckStatus(cmd, s, Status::Code::kOk);
-    if (s.ok()) t.writes[a[0]] = v == "put" ? std::optional<std::string>(a[1]) : std::nullopt;
-  } else if (v == "scan") {
-    Result<std::vector<std::string>> keys =
-        KeysUnder(a[0], [&](const ScanRange& r, const ScanVisitor& f) { return t.txn.Scan(r, f); });
-    if (!keys.ok()) {
-      Failure(cmd, "scan failed: " + keys.status().ToString());
-    } else if (a.size() > 1) {
-      const std::vector<std::string> expected(a.begin() + 2, a.end());
-      if (*keys != expected) Failure(cmd, KeysDiff(expected, *keys));
-    }
-  } else if (v == "commit") {
-    Status::Code expected = Status::Code::kOk;
-    if (a.size() == 1) expected = Status::Code::kConflict;
-    if (a.size() == 2) expected = *ParseStatusCode(a[1]);
-    const Status s = t.txn.Commit();
-    CheckStatus(cmd, s, expected);
-    if (s.ok() && !t.writes.empty()) Committed(std::move(t.writes));
-    txns_.erase(cmd.txn);
-  } else if (v == "rollback") {
-    t.txn.Rollback().IgnoreError();
-    txns_.erase(cmd.txn);
+Status Interpreter::Do(const ScenarioCommand& cmd, const ExpectAggregateCommand& c) {
+  const Invariant check{cmd.location, c.aggregate.sum, c.aggregate.prefix, c.aggregate.expected, 0};
+  if (std::string what = check.Check(*db_); !what.empty()) {
+    Failure(cmd, what.substr(0, what.find(" (invariant of")));
   }
   return Status::OK();
 }
 
-Status Interpreter::Expect(const ScenarioCommand& cmd) {
-  const std::vector<std::string>& a = cmd.args;
-  if (a[0] == "get") {
-    Result<std::string> r = db_->Get(a[1]);
-    if (!r.ok() && !r.status().IsNotFound()) {
-      Failure(cmd, "get failed: " + r.status().ToString());
-    } else if (a.size() == 3 && r.ok()) {
-      Failure(cmd, "expected " + QuoteIfNeeded(a[1]) + " absent, found " + Abbreviated(*r));
-    } else if (a.size() == 4 && (!r.ok() || *r != a[3])) {
-      Failure(cmd, "expected " + Abbreviated(a[3]) + ", found " +
-                       (r.ok() ? Abbreviated(*r) : std::string("no value")));
-    }
-  } else if (a[0] == "scan") {
-    Result<std::vector<std::string>> keys =
-        KeysUnder(a[1], [&](const ScanRange& r, const ScanVisitor& f) { return db_->Scan(r, f); });
-    const std::vector<std::string> expected(a.begin() + 3, a.end());
-    if (!keys.ok()) {
-      Failure(cmd, "scan failed: " + keys.status().ToString());
-    } else if (*keys != expected) {
-      Failure(cmd, KeysDiff(expected, *keys));
-    }
-  } else if (a[0] == "count" || a[0] == "sum") {
-    const Invariant check{cmd.location, a[0] == "sum", a[1], Number(a[3]), 0};
-    if (std::string what = check.Check(*db_); !what.empty()) {
-      Failure(cmd, what.substr(0, what.find(" (invariant of")));
-    }
-  } else if (a[0] == "golden") {
-    Result<Snapshot> snapshot = db_->ExportSnapshot();
-    if (!snapshot.ok()) return snapshot.status();
-    std::string dir = options_.golden_dir;
-    if (dir.empty()) {
-      const size_t slash = cmd.location.file.rfind('/');
-      const std::string script_dir =
-          slash == std::string::npos ? "." : cmd.location.file.substr(0, slash);
-      dir = script_dir + "/../golden";
-    }
-    Result<GoldenResult> r = CheckGolden(*snapshot, dir + "/" + a[1] + ".golden", options_.golden);
-    if (!r.ok()) return r.status();
-    if (!r->passed) Failure(cmd, r->message);
+Status Interpreter::Do(const ScenarioCommand& cmd, const ExpectGoldenCommand& c) {
+  Result<Snapshot> snapshot = db_->ExportSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  std::string dir = options_.golden_dir;
+  if (dir.empty()) {
+    const size_t slash = cmd.location.file.rfind('/');
+    const std::string script_dir =
+        slash == std::string::npos ? "." : cmd.location.file.substr(0, slash);
+    dir = script_dir + "/../golden";
   }
+  Result<GoldenResult> r = CheckGolden(*snapshot, dir + "/" + c.name + ".golden", options_.golden);
+  if (!r.ok()) return r.status();
+  if (!r->passed) Failure(cmd, r->message);
   return Status::OK();
 }
 
-Status Interpreter::Crash(const ScenarioCommand& cmd) {
-  const std::vector<std::string>& a = cmd.args;
-  size_t i = 0;
-  bool armed = false;
-  if (i < a.size() && a[i] == "at") {
-    armed = true;
-    if (a[i + 1] == "op") {
-      plan_.CrashAtOp(StorageOp::kAny, Number(a[i + 2]));
-      i += 3;
-    } else {
-      const std::string& point = a[i + 1];
-      i += 2;
-      uint64_t nth = 1;
-      if (i < a.size() && a[i] != "model") nth = Number(a[i++]);
-      plan_.CrashAtPoint(point, nth);
-    }
-  }
-  crash_model_ = i < a.size() ? CrashModel::Parse(a[i + 1]).value() : CrashModel{};
-  if (armed) {
-    fs_->SetPlan(plan_);
-    return Status::OK();
+Status Interpreter::Do(const ScenarioCommand& cmd, const InvariantCommand& c) {
+  const size_t commits = static_cast<size_t>(std::count_if(
+      workload_.begin(), workload_.end(), [](const WorkloadStep& w) { return !w.checkpoint; }));
+  invariants_.push_back(
+      {cmd.location, c.aggregate.sum, c.aggregate.prefix, c.aggregate.expected, commits});
+  if (std::string what = invariants_.back().Check(*db_); !what.empty()) Failure(cmd, what);
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, const CheckpointCommand& c) {
+  const Status s = db_->Checkpoint();
+  CheckStatus(cmd, s, c.expected);
+  if (s.ok()) workload_.push_back({true, {}});
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand&, const CrashCommand& c) {
+  crash_model_ = c.model;
+  switch (c.when) {
+    case CrashCommand::When::kAtOperation:
+      plan_.CrashAtOp(StorageOp::kAny, c.nth);
+      fs_->SetPlan(plan_);
+      return Status::OK();
+    case CrashCommand::When::kAtPoint:
+      plan_.CrashAtPoint(c.point, c.nth);
+      fs_->SetPlan(plan_);
+      return Status::OK();
+    case CrashCommand::When::kNow:
+      break;
   }
   // Cut the power now: nothing the database does while closing reaches the disk.
   fs_->SetPlan(FaultPlan().CrashAtOp(StorageOp::kAny, 1));
@@ -327,40 +300,32 @@ Status Interpreter::Crash(const ScenarioCommand& cmd) {
   return Status::OK();
 }
 
-Status Interpreter::Recover(const ScenarioCommand& cmd) {
-  const std::vector<std::string>& a = cmd.args;
-  RecoveryMode mode = scenario_.options.recovery_mode;
-  size_t i = 0;
-  if (i < a.size() && a[i] != "fails") mode = *ParseRecoveryMode(a[i++]);
-  const Status::Code expected = i < a.size() ? *ParseStatusCode(a[i + 1]) : Status::Code::kOk;
+Status Interpreter::Do(const ScenarioCommand& cmd, const RecoverCommand& c) {
   CloseDb();  // after a crash its closing I/O fails; else a clean shutdown
   if (!restarted_) fs_->Restart(fs_->crashed() ? crash_model_ : CrashModel{});
   restarted_ = false;
   plan_ = FaultPlan();
   Status opened;
-  if (Status s = OpenDb(mode, &opened); !s.ok()) return s;
-  CheckStatus(cmd, opened, expected);
+  if (Status s = OpenDb(c.mode.value_or(scenario_.options.recovery_mode), &opened); !s.ok()) {
+    return s;
+  }
+  CheckStatus(cmd, opened, c.expected);
   if (db_) CheckInvariants(cmd);
   return Status::OK();
 }
 
-Status Interpreter::Fail(const ScenarioCommand& cmd) {
-  const std::vector<std::string>& a = cmd.args;
-  std::string file;
-  size_t i = 2;
-  if (i < a.size() && a[i] == "file") {
-    file = a[i + 1];
-    i += 2;
-  }
-  const FaultAction action = i < a.size() ? *ParseFaultAction(a[i]) : FaultAction::kIoError;
-  plan_.FailOp(*ParseStorageOp(a[0]), Number(a[1]), action, file);
+Status Interpreter::Do(const ScenarioCommand&, const FailCommand& c) {
+  plan_.FailOp(c.op, c.nth, c.action, c.file);
   fs_->SetPlan(plan_);
   return Status::OK();
 }
 
-Status Interpreter::RandomWorkload(const ScenarioCommand& cmd) {
-  for (const WorkloadStep& step :
-       memdb::RandomWorkload(Number(cmd.args[0]), static_cast<int>(Number(cmd.args[1])))) {
+Status Interpreter::Do(const ScenarioCommand&, const FlipCommand& c) {
+  return fs_->disk().FlipBit("db/" + c.file, c.offset * 8 + c.bit);
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, const RandomCommand& c) {
+  for (const WorkloadStep& step : memdb::RandomWorkload(c.seed, static_cast<int>(c.transactions))) {
     if (step.checkpoint) {
       const Status s = db_->Checkpoint();
       CheckStatus(cmd, s, Status::Code::kOk);
@@ -375,6 +340,43 @@ Status Interpreter::RandomWorkload(const ScenarioCommand& cmd) {
     CheckStatus(cmd, s, Status::Code::kOk);
     if (s.ok()) workload_.push_back(step);
   }
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnGetCommand& c) {
+  CheckGet(cmd, c.key, c.check, c.value, t.txn.Get(c.key));
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnWriteCommand& c) {
+  const Status s = c.value ? t.txn.Put(c.key, *c.value) : t.txn.Delete(c.key);
+  CheckStatus(cmd, s, Status::Code::kOk);
+  if (s.ok()) t.writes[c.key] = c.value;
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnScanCommand& c) {
+  Result<std::vector<std::string>> keys = KeysUnder(
+      c.prefix, [&](const ScanRange& r, const ScanVisitor& f) { return t.txn.Scan(r, f); });
+  if (!keys.ok()) {
+    Failure(cmd, "scan failed: " + keys.status().ToString());
+  } else if (c.keys && *keys != *c.keys) {
+    Failure(cmd, KeysDiff(*c.keys, *keys));
+  }
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnCommitCommand& c) {
+  const Status s = t.txn.Commit();
+  CheckStatus(cmd, s, c.expected);
+  if (s.ok() && !t.writes.empty()) Committed(std::move(t.writes));
+  txns_.erase(cmd.txn);
+  return Status::OK();
+}
+
+Status Interpreter::Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnRollbackCommand&) {
+  t.txn.Rollback().IgnoreError();
+  txns_.erase(cmd.txn);
   return Status::OK();
 }
 

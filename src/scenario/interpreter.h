@@ -13,6 +13,7 @@
 #include "memdb/db/db.h"
 #include "memdb/fault/crash_explorer.h"
 #include "memdb/fault/faulty_file_system.h"
+#include "memdb/scenario/commands.h"
 #include "memdb/scenario/scenario.h"
 
 namespace memdb::scenario {
@@ -44,14 +45,33 @@ class Interpreter {
     std::map<std::string, std::optional<std::string>> writes;  // the last write of each key
   };
 
-  // An error status stops the run; expectation failures go to result_.failures.
+  // An error status stops the run; expectation failures go to result_.failures. One overload
+  // per typed command (memdb/scenario/commands.h); a transaction's commands get its OpenTxn.
   Status Execute(const ScenarioCommand& cmd);
-  Status ExecuteTxn(const ScenarioCommand& cmd, OpenTxn& t);
-  Status Expect(const ScenarioCommand& cmd);
-  Status Crash(const ScenarioCommand& cmd);
-  Status Recover(const ScenarioCommand& cmd);
-  Status Fail(const ScenarioCommand& cmd);
-  Status RandomWorkload(const ScenarioCommand& cmd);
+  Status Do(const ScenarioCommand& cmd, const OptionCommand& c);
+  Status Do(const ScenarioCommand& cmd, const IncludeCommand& c);
+  Status Do(const ScenarioCommand& cmd, const BeginCommand& c);
+  Status Do(const ScenarioCommand& cmd, const WriteCommand& c);
+  Status Do(const ScenarioCommand& cmd, const ExpectGetCommand& c);
+  Status Do(const ScenarioCommand& cmd, const ExpectScanCommand& c);
+  Status Do(const ScenarioCommand& cmd, const ExpectAggregateCommand& c);
+  Status Do(const ScenarioCommand& cmd, const ExpectGoldenCommand& c);
+  Status Do(const ScenarioCommand& cmd, const InvariantCommand& c);
+  Status Do(const ScenarioCommand& cmd, const CheckpointCommand& c);
+  Status Do(const ScenarioCommand& cmd, const CrashCommand& c);
+  Status Do(const ScenarioCommand& cmd, const RecoverCommand& c);
+  Status Do(const ScenarioCommand& cmd, const FailCommand& c);
+  Status Do(const ScenarioCommand& cmd, const FlipCommand& c);
+  Status Do(const ScenarioCommand& cmd, const RandomCommand& c);
+  Status Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnGetCommand& c);
+  Status Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnWriteCommand& c);
+  Status Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnScanCommand& c);
+  Status Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnCommitCommand& c);
+  Status Do(const ScenarioCommand& cmd, OpenTxn& t, const TxnRollbackCommand& c);
+  // A get's result: a failure other than NotFound is reported; with `check`, so is a value
+  // other than `expected` (nullopt: absent).
+  void CheckGet(const ScenarioCommand& cmd, const std::string& key, bool check,
+                const std::optional<std::string>& expected, const Result<std::string>& found);
   Status OpenDb(RecoveryMode mode, Status* open_status);
   // Ends every open transaction and closes the database (its closing I/O may fail after a
   // crash: that is the point).

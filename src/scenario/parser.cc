@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "memdb/fault/crash_model.h"
 #include "memdb/scenario/scenario.h"
 #include "scenario/lexer.h"
 #include "scenario/vocabulary.h"
@@ -16,7 +15,10 @@
 namespace memdb {
 namespace {
 
+using scenario::Block;
+using scenario::Scope;
 using scenario::Token;
+using scenario::VerbSpec;
 
 struct SourceLine {
   int number = 0;
@@ -74,19 +76,22 @@ class Parser {
   }
 
   // Unrolls `repeat N` ... `end` blocks, replacing "{i}" by the iteration (0-based).
+  // Whether `token` opens or closes a `repeat` block (the verb table says which words do).
+  static Block BlockOf(const Token& token) {
+    const VerbSpec* spec = token.quoted ? nullptr : scenario::FindVerb(token.text, Scope::kScript);
+    return spec == nullptr ? Block::kNone : spec->block;
+  }
+
   Status Expand(const std::vector<SourceLine>& lines, size_t begin, size_t end,
                 const std::string& path, std::vector<SourceLine>* out) {
     for (size_t i = begin; i < end; ++i) {
       scenario::LexResult lex = scenario::Tokenize(lines[i].text);
       if (!lex.error.empty()) return Error(path, lines[i], lex.error_column, lex.error);
-      if (lex.tokens.empty() || lex.tokens[0].quoted) {
-        out->push_back(lines[i]);
-        continue;
-      }
-      if (lex.tokens[0].text == "end") {
+      const Block kind = lex.tokens.empty() ? Block::kNone : BlockOf(lex.tokens[0]);
+      if (kind == Block::kEnd) {
         return Error(path, lines[i], lex.tokens[0].column, "'end' without a 'repeat'");
       }
-      if (lex.tokens[0].text != "repeat") {
+      if (kind != Block::kRepeat) {
         out->push_back(lines[i]);
         continue;
       }
@@ -99,10 +104,9 @@ class Parser {
       size_t j = i + 1;
       for (; j < end; ++j) {
         scenario::LexResult inner = scenario::Tokenize(lines[j].text);
-        if (!inner.tokens.empty() && !inner.tokens[0].quoted) {
-          if (inner.tokens[0].text == "repeat") ++depth;
-          if (inner.tokens[0].text == "end" && --depth == 0) break;
-        }
+        const Block inner_block = inner.tokens.empty() ? Block::kNone : BlockOf(inner.tokens[0]);
+        if (inner_block == Block::kRepeat) ++depth;
+        if (inner_block == Block::kEnd && --depth == 0) break;
       }
       if (j == end) return Error(path, lines[i], 1, "expected an 'end' closing this 'repeat'");
       for (uint64_t k = 0; k < count; ++k) {
@@ -195,15 +199,17 @@ class Parser {
       }
       cmd.args.push_back(std::move(expanded));
     }
-    const std::vector<std::string_view>& known =
-        cmd.txn.empty() ? scenario::kCommands : scenario::kTxnCommands;
-    if (verb.quoted || std::find(known.begin(), known.end(), verb.text) == known.end()) {
+    const Scope scope = cmd.txn.empty() ? Scope::kScript : Scope::kTxn;
+    const VerbSpec* spec = verb.quoted ? nullptr : scenario::FindVerb(verb.text, scope);
+    if (spec == nullptr || spec->parse == nullptr) {
+      const std::vector<std::string_view> known = scenario::VerbNames(scope);
       std::string message = "unknown " +
                             std::string(cmd.txn.empty() ? "command" : "transaction command") +
                             " '" + verb.text + "'";
       std::string hint = Suggest(verb.text, known);
       if (hint.empty() && cmd.txn.empty()) {
-        if (std::string txn_hint = Suggest(verb.text, scenario::kTxnCommands); !txn_hint.empty()) {
+        if (std::string txn_hint = Suggest(verb.text, scenario::VerbNames(Scope::kTxn));
+            !txn_hint.empty()) {
           hint = txn_hint.substr(0, txn_hint.size() - 2) + ", a transaction's command: 'T " +
                  txn_hint.substr(txn_hint.find('\'') + 1);
           hint.pop_back();
@@ -211,8 +217,7 @@ class Parser {
         }
       }
       if (hint.empty() && cmd.txn.empty() && t.size() > 1 &&
-          std::find(scenario::kTxnCommands.begin(), scenario::kTxnCommands.end(), t[1].text) !=
-              scenario::kTxnCommands.end()) {
+          scenario::FindVerb(t[1].text, Scope::kTxn) != nullptr) {
         hint = " (no transaction '" + verb.text + "' was begun: add 'begin " + verb.text + "')";
       }
       return Error(path, line, verb.column, message + hint);
@@ -222,20 +227,20 @@ class Parser {
     auto arg_column = [&](size_t k) {
       return at + k < t.size() ? t[at + k].column : EndColumn(line);
     };
-    std::string problem;
-    size_t bad = 0;
-    scenario::CheckShape(cmd, &problem, &bad);
-    if (!problem.empty()) return Error(path, line, arg_column(bad), problem);
-    if (cmd.verb == "begin") {
-      txns_.insert(cmd.args[0]);
-    } else if (cmd.verb == "option") {
-      if (std::string error = scenario::ApplyOption(cmd.args[0], cmd.args[1], &out->options);
+    scenario::ArgReader reader(*spec, cmd.args);
+    if (!spec->parse(reader, &cmd.statement)) {
+      return Error(path, line, arg_column(reader.bad()), reader.problem());
+    }
+    if (const auto* begin = std::get_if<scenario::BeginCommand>(&cmd.statement)) {
+      txns_.insert(begin->txn);
+    } else if (const auto* option = std::get_if<scenario::OptionCommand>(&cmd.statement)) {
+      if (std::string error = scenario::ApplyOption(option->name, option->value, &out->options);
           !error.empty()) {
         return Error(path, line, arg_column(error.starts_with("unknown option") ? 0 : 1), error);
       }
       return Status::OK();
-    } else if (cmd.verb == "include") {
-      return Include(cmd.args[0], path, line, arg_column(0), out, depth);
+    } else if (const auto* include = std::get_if<scenario::IncludeCommand>(&cmd.statement)) {
+      return Include(include->file, path, line, arg_column(0), out, depth);
     }
     out->commands.push_back(std::move(cmd));
     return Status::OK();

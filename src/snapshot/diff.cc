@@ -32,18 +32,32 @@ SnapshotDiff DiffSnapshots(const Snapshot& expected, const Snapshot& actual) {
   return diff;
 }
 
+std::string_view KeyDifference::KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kAdded:
+      return "added";
+    case Kind::kRemoved:
+      return "removed";
+    case Kind::kChanged:
+      return "changed";
+  }
+  return "?";
+}
+
 std::string SnapshotDiff::Describe(size_t max_differences, size_t max_value_chars) const {
   if (empty()) return "no differences";
   using snapshot::DisplayBytes;
   std::string out = std::to_string(differences.size()) +
                     (differences.size() == 1 ? " key differs (" : " keys differ (");
-  const std::pair<size_t, const char*> counts[] = {
-      {added, "added"}, {removed, "removed"}, {changed, "changed"}};
+  const std::pair<size_t, KeyDifference::Kind> counts[] = {
+      {added, KeyDifference::Kind::kAdded},
+      {removed, KeyDifference::Kind::kRemoved},
+      {changed, KeyDifference::Kind::kChanged}};
   bool first = true;
   for (const auto& [n, what] : counts) {
     if (n == 0) continue;
     if (!first) out.append(", ");
-    out.append(std::to_string(n)).append(" ").append(what);
+    out.append(std::to_string(n)).append(" ").append(KeyDifference::KindName(what));
     first = false;
   }
   out.append("):\n");

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "memdb/io/replace_file.h"
+#include "memdb/util/enum_name.h"
 #include "snapshot/binary_archive.h"
 #include "snapshot/golden_format.h"
 #include "snapshot/text_archive.h"
@@ -27,6 +28,13 @@ std::string_view SnapshotFormatName(SnapshotFormat format) {
       return "golden";
   }
   return "unknown";
+}
+
+std::optional<SnapshotFormat> ParseSnapshotFormat(std::string_view name) {
+  return ParseEnumName(name,
+                       {SnapshotFormat::kBinary, SnapshotFormat::kPortableBinary,
+                        SnapshotFormat::kJson, SnapshotFormat::kXml, SnapshotFormat::kGolden},
+                       SnapshotFormatName);
 }
 
 Result<std::string> SaveSnapshot(const Snapshot& snapshot, SnapshotFormat format) {

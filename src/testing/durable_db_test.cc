@@ -1,5 +1,6 @@
 #include "memdb/testing/durable_db_test.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -8,25 +9,17 @@
 namespace memdb::testing {
 
 namespace {
-const char* IsolationName(IsolationLevel level) {
-  return level == IsolationLevel::kSerializable ? "Serializable" : "Snapshot";
-}
-const char* SyncModeName(SyncMode mode) {
-  switch (mode) {
-    case SyncMode::kAlways:
-      return "Always";
-    case SyncMode::kInterval:
-      return "Interval";
-    case SyncMode::kNone:
-      return "None";
-  }
-  return "Unknown";
+// A part of a parameter's name: the enum's one spelling, capitalized ("Serializable").
+std::string Capitalized(std::string_view name) {
+  std::string out(name);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
 }
 }  // namespace
 
 std::string DurableConfigName(const ::testing::TestParamInfo<DurableConfig>& info) {
-  std::string name = IsolationName(info.param.isolation);
-  name.append("_").append(SyncModeName(info.param.sync_mode)).append("_");
+  std::string name = Capitalized(IsolationLevelName(info.param.isolation));
+  name.append("_").append(Capitalized(SyncModeName(info.param.sync_mode))).append("_");
   name.append(SanitizeName(info.param.crash_model.Name()));
   return name;
 }
@@ -46,7 +39,7 @@ std::vector<DurableConfig> DurableConfigs(const std::vector<IsolationLevel>& iso
 }
 
 void PrintTo(const DurableConfig& config, std::ostream* os) {
-  *os << "{" << IsolationName(config.isolation) << ", sync " << SyncModeName(config.sync_mode)
+  *os << "{" << IsolationLevelName(config.isolation) << ", sync " << SyncModeName(config.sync_mode)
       << ", crash " << config.crash_model.Name() << "}";
 }
 

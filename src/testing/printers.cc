@@ -6,9 +6,7 @@ namespace memdb {
 
 void PrintTo(const Status& status, std::ostream* os) { *os << status.ToString(); }
 
-void PrintTo(IsolationLevel level, std::ostream* os) {
-  *os << (level == IsolationLevel::kSerializable ? "kSerializable" : "kSnapshot");
-}
+void PrintTo(IsolationLevel level, std::ostream* os) { *os << IsolationLevelName(level); }
 
 void PrintTo(const Db& db, std::ostream* os) {
   // Reading is logically const: Db's read methods are non-const only because KvStore's are.

@@ -1,9 +1,11 @@
 #include "memdb/util/status.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
 
+#include "memdb/util/enum_name.h"
 #include "memdb/util/result.h"
 
 namespace memdb {
@@ -42,6 +44,30 @@ std::string_view CodeName(Status::Code code) {
       return "NotSupported";
   }
   return "Unknown";
+}
+
+std::string StatusCodeName(Status::Code code) {
+  // A word starts at an upper-case letter followed by a lower-case one: "IOError" is io-error.
+  const std::string_view camel = CodeName(code);
+  std::string name;
+  for (size_t i = 0; i < camel.size(); ++i) {
+    const auto c = static_cast<unsigned char>(camel[i]);
+    if (i > 0 && std::isupper(c) && i + 1 < camel.size() &&
+        std::islower(static_cast<unsigned char>(camel[i + 1]))) {
+      name += '-';
+    }
+    name += static_cast<char>(std::tolower(c));
+  }
+  return name;
+}
+
+std::optional<Status::Code> ParseStatusCode(std::string_view name) {
+  return ParseEnumName(
+      name,
+      {Status::Code::kOk, Status::Code::kNotFound, Status::Code::kConflict,
+       Status::Code::kInvalidArgument, Status::Code::kIOError, Status::Code::kCorruption,
+       Status::Code::kBusy, Status::Code::kNotSupported},
+      StatusCodeName);
 }
 
 Status Status::Annotate(std::string_view context) const {

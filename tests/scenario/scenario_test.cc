@@ -8,8 +8,14 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
+
+#include "scenario/vocabulary.h"
 
 namespace memdb::test {
 namespace {
@@ -151,6 +157,105 @@ TEST(ScenarioParseTest, QuotedValuesKeepEveryByte) {
   Result<Scenario> s = ParseScenario("put \"a b\" \"x\\0y\\xff\\n\"\n", "q.scn");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->commands[0].args[1], std::string("x\0y\xff\n", 5));
+}
+
+// The parser's output is typed: each line becomes its verb's command with the table's defaults.
+TEST(ScenarioParseTest, LinesBecomeTypedCommandsWithTheirDefaults) {
+  Result<Scenario> s = ParseScenario(
+      "begin t1 serializable\nt1 get a absent\nt1 commit conflict\nrecover\n"
+      "recover absolute-consistency fails corruption\nfail sync 2 file wal- fsyncgate\n"
+      "fail append 1\ncrash at wal.sync.before model keep-unsynced\ncrash at op 7\n"
+      "flip wal-000001.log 12\n",
+      "typed.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->commands.size(), 10u);
+  const auto& begin = std::get<scenario::BeginCommand>(s->commands[0].statement);
+  EXPECT_EQ(begin.txn, "t1");
+  EXPECT_EQ(begin.isolation, IsolationLevel::kSerializable);
+  const auto& get = std::get<scenario::TxnGetCommand>(s->commands[1].statement);
+  EXPECT_TRUE(get.check);
+  EXPECT_EQ(get.value, std::nullopt);
+  EXPECT_EQ(std::get<scenario::TxnCommitCommand>(s->commands[2].statement).expected,
+            Status::Code::kConflict);
+  const auto& plain = std::get<scenario::RecoverCommand>(s->commands[3].statement);
+  EXPECT_EQ(plain.mode, std::nullopt);
+  EXPECT_EQ(plain.expected, Status::Code::kOk);
+  const auto& strict = std::get<scenario::RecoverCommand>(s->commands[4].statement);
+  EXPECT_EQ(strict.mode, RecoveryMode::kAbsoluteConsistency);
+  EXPECT_EQ(strict.expected, Status::Code::kCorruption);
+  const auto& fsyncgate = std::get<scenario::FailCommand>(s->commands[5].statement);
+  EXPECT_EQ(fsyncgate.op, StorageOp::kSync);
+  EXPECT_EQ(fsyncgate.nth, 2u);
+  EXPECT_EQ(fsyncgate.file, "wal-");
+  EXPECT_EQ(fsyncgate.action, FaultAction::kFsyncgate);
+  EXPECT_EQ(std::get<scenario::FailCommand>(s->commands[6].statement).action,
+            FaultAction::kIoError);
+  const auto& at_point = std::get<scenario::CrashCommand>(s->commands[7].statement);
+  EXPECT_EQ(at_point.when, scenario::CrashCommand::When::kAtPoint);
+  EXPECT_EQ(at_point.point, "wal.sync.before");
+  EXPECT_EQ(at_point.nth, 1u);
+  EXPECT_EQ(at_point.model.kind, CrashModel::Kind::kKeepUnsynced);
+  const auto& at_op = std::get<scenario::CrashCommand>(s->commands[8].statement);
+  EXPECT_EQ(at_op.when, scenario::CrashCommand::When::kAtOperation);
+  EXPECT_EQ(at_op.nth, 7u);
+  EXPECT_EQ(std::get<scenario::FlipCommand>(s->commands[9].statement).bit, 0u);
+}
+
+// Typed arguments are read through their enum's one spelling, and a wrong word lists them.
+TEST(ScenarioParseTest, TypedArgumentsListTheirEnumsSpellings) {
+  EXPECT_NE(ParseError("recover tolerant\n")
+                .message()
+                .find("typo.scn:1:9: expected a recovery mode: tolerate-torn-tail, "
+                      "absolute-consistency or point-in-time"),
+            std::string::npos);
+  // A crash is `crash at op N`, never a `fail` action, though FaultAction spells it.
+  EXPECT_NE(ParseError("fail sync 1 crash\n")
+                .message()
+                .find("typo.scn:1:13: expected a fault: eio, enospc, short-write, fsyncgate, "
+                      "lost-write or misdirected-write"),
+            std::string::npos);
+  EXPECT_NE(ParseError("put a 1 fails conflicted\n")
+                .message()
+                .find("expected a status: ok, not-found, conflict, invalid-argument, io-error, "
+                      "corruption, busy or not-supported"),
+            std::string::npos);
+  EXPECT_NE(ParseError("option sync sometimes\n")
+                .message()
+                .find("typo.scn:1:13: expected 'always', 'interval' or 'none'"),
+            std::string::npos);
+  for (RecoveryMode mode : {RecoveryMode::kTolerateTornTail, RecoveryMode::kAbsoluteConsistency,
+                            RecoveryMode::kPointInTime}) {
+    EXPECT_EQ(ParseRecoveryMode(RecoveryModeName(mode)), mode);
+    Result<Scenario> s =
+        ParseScenario("recover " + std::string(RecoveryModeName(mode)) + "\n", "mode.scn");
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(std::get<scenario::RecoverCommand>(s->commands[0].statement).mode, mode);
+  }
+  for (Status::Code code : {Status::Code::kOk, Status::Code::kNotFound, Status::Code::kIOError,
+                            Status::Code::kInvalidArgument, Status::Code::kNotSupported}) {
+    EXPECT_EQ(ParseStatusCode(StatusCodeName(code)), code) << StatusCodeName(code);
+  }
+  EXPECT_EQ(StatusCodeName(Status::Code::kIOError), "io-error");
+  EXPECT_EQ(FaultActionName(FaultAction::kIoError), "eio");
+  EXPECT_EQ(ParseFaultAction("misdirected-write"), FaultAction::kMisdirectedWrite);
+  EXPECT_EQ(ParseStorageOp(StorageOpName(StorageOp::kAny)), StorageOp::kAny);
+  EXPECT_EQ(ParseSyncMode("interval"), SyncMode::kInterval);
+  EXPECT_EQ(ParseIsolationLevel("EIO"), std::nullopt);
+}
+
+// docs/scenario-language.md's verb reference is the table's: every verb's row is there as
+// ReferenceRow prints it, so a verb, argument or default added to the table without the doc
+// fails here.
+TEST(ScenarioVocabularyTest, EveryVerbOfTheTableIsDocumented) {
+  std::ifstream in(std::string(MEMDB_FIXTURES_DIR) + "/../docs/scenario-language.md");
+  ASSERT_TRUE(in) << "docs/scenario-language.md not found";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  ASSERT_FALSE(scenario::Verbs().empty());
+  for (const scenario::VerbSpec& spec : scenario::Verbs()) {
+    const std::string row = scenario::ReferenceRow(spec);
+    EXPECT_NE(doc.str().find(row + "\n"), std::string::npos) << "missing row:\n" << row;
+  }
 }
 
 TEST(ScenarioExploreTest, TransferWorkloadSurvivesEveryCrash) {

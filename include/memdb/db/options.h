@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memdb/mvcc/txn.h"
@@ -26,6 +28,10 @@ enum class SyncMode {
   // lose any commit since the last checkpoint or SyncLog.
   kNone,
 };
+// The one spelling of a sync mode, in the API, the CLI, scenario scripts and reports: "always",
+// "interval", "none". ParseSyncMode is its inverse (nullopt for any other text).
+std::string_view SyncModeName(SyncMode mode);
+std::optional<SyncMode> ParseSyncMode(std::string_view name);
 
 // What Open does when the log or a checkpoint is damaged (see docs/durability.md).
 enum class RecoveryMode {
@@ -39,6 +45,11 @@ enum class RecoveryMode {
   // damaged segment and any after it are kept aside as *.damaged files and reported.
   kPointInTime,
 };
+// The one spelling of a recovery mode, in the API, the CLI, scenario scripts and reports:
+// "tolerate-torn-tail", "absolute-consistency", "point-in-time". ParseRecoveryMode is its
+// inverse (nullopt for any other text).
+std::string_view RecoveryModeName(RecoveryMode mode);
+std::optional<RecoveryMode> ParseRecoveryMode(std::string_view name);
 
 // Deliberate engine bugs, switched on by Options::testing_injected_bugs, so the crash-state
 // explorer's own tests can show that it finds each one (docs/fault-model.md). Testing only:

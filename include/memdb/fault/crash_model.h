@@ -65,6 +65,9 @@ struct CrashModel {
   // replay a crash. Names only the fields the kind uses (docs/fault-model.md, "Names"), so two
   // models with the same name leave the same bytes.
   std::string Name() const;
+  // The one spelling of a kind: its name without arguments ("sector-prefix"), the first word
+  // of Name() and of what Parse reads.
+  static std::string_view KindName(Kind kind);
   // The inverse of Name(): Parse(m.Name()) behaves as `m` and has the same Name(). Fields may
   // come in any order and default as in the struct. InvalidArgument, naming the position (a
   // 0-based character offset) and what was expected there, for an unknown kind or field, a

@@ -12,6 +12,7 @@
 #define MEMDB_FAULT_FAULT_PLAN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,11 @@ enum class StorageOp {
   kSyncDir,
   kAny,  // in a rule: every operation above ("crash at the 57th storage operation")
 };
+// The one spelling of an operation, in rules' descriptions, fault messages, the CLI and scenario
+// scripts: "create", "read", "append", "sync", "rename", "remove", "syncdir", "any".
+// ParseStorageOp is its inverse.
 std::string_view StorageOpName(StorageOp op);
+std::optional<StorageOp> ParseStorageOp(std::string_view name);
 
 enum class FaultAction {
   kCrash,             // the machine stops: this call and every later one fail until Restart
@@ -43,7 +48,11 @@ enum class FaultAction {
   kMisdirectedWrite,  // an append succeeds, but the disk stores its bytes 4 KiB earlier in the
                       // file (over older data) and its own range holds zeros
 };
+// The one spelling of an action, in rules' descriptions, fault messages, the CLI and scenario
+// scripts: "crash", "eio", "enospc", "short-write", "fsyncgate", "lost-write",
+// "misdirected-write". ParseFaultAction is its inverse.
 std::string_view FaultActionName(FaultAction action);
+std::optional<FaultAction> ParseFaultAction(std::string_view name);
 
 struct FaultRule {
   // What it matches: a named point (`point` non-empty), or a storage operation `op` on a file

@@ -28,12 +28,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/kv_transaction.h"
 #include "memdb/mvcc/scan_range.h"
+#include "memdb/util/enum_name.h"
 #include "memdb/util/result.h"
 #include "memdb/util/status.h"
 
@@ -43,6 +45,15 @@ enum class IsolationLevel : uint8_t {
   kSnapshot,      // first committer wins; write skew is possible
   kSerializable,  // reads and scanned ranges are validated at commit as well
 };
+// The one spelling of an isolation level, in the API, the CLI, scenario scripts, snapshot
+// metadata and reports: "snapshot", "serializable". ParseIsolationLevel is its inverse.
+constexpr std::string_view IsolationLevelName(IsolationLevel level) {
+  return level == IsolationLevel::kSerializable ? "serializable" : "snapshot";
+}
+inline std::optional<IsolationLevel> ParseIsolationLevel(std::string_view name) {
+  return ParseEnumName(name, {IsolationLevel::kSnapshot, IsolationLevel::kSerializable},
+                       IsolationLevelName);
+}
 
 struct TxnOptions {
   IsolationLevel isolation = IsolationLevel::kSnapshot;

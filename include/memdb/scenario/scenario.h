@@ -22,6 +22,7 @@
 #include "memdb/db/options.h"
 #include "memdb/fault/crash_explorer.h"
 #include "memdb/io/file_system.h"
+#include "memdb/scenario/commands.h"
 #include "memdb/snapshot/golden.h"
 #include "memdb/util/result.h"
 #include "memdb/util/status.h"
@@ -35,21 +36,23 @@ struct ScriptLocation {
   std::string ToString() const;  // "file:line"
 };
 
-// One parsed command: its verb ("put", "expect", "crash", ...), its arguments as written
-// (quoted strings unescaped) and where it came from. `repeat` blocks are already unrolled.
+// One parsed command: the typed statement the verb table made of it (memdb/scenario/commands.h),
+// its verb ("put", "expect", "crash", ...) and arguments as written (quoted strings unescaped)
+// and where it came from. `repeat` blocks are already unrolled.
 struct ScenarioCommand {
   ScriptLocation location;
   std::string text;  // the source line, trimmed
   std::string verb;
-  std::string txn;   // "t1" for "t1 put k v"; empty for an autocommit command
+  std::string txn;  // "t1" for "t1 put k v"; empty for an autocommit command
   std::vector<std::string> args;
+  scenario::Statement statement;
 };
 
 // A parsed script: the options its `option` lines set, and its commands in order.
 struct Scenario {
   std::string name;  // the file name without directory and extension
   std::string path;
-  Options options;   // path/file_system are set by the runner
+  Options options;  // path/file_system are set by the runner
   std::vector<ScenarioCommand> commands;
 };
 
@@ -59,7 +62,8 @@ struct Scenario {
 // unknown command the nearest known one ("did you mean 'commit'?").
 Result<Scenario> ParseScenario(std::string_view text, const std::string& path,
                                std::shared_ptr<FileSystem> fs = nullptr);
-Result<Scenario> ParseScenarioFile(const std::string& path, std::shared_ptr<FileSystem> fs = nullptr);
+Result<Scenario> ParseScenarioFile(const std::string& path,
+                                   std::shared_ptr<FileSystem> fs = nullptr);
 
 struct ScenarioRunOptions {
   // Goldens named by `expect golden NAME` are NAME.golden in this directory (default: the

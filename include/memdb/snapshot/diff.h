@@ -28,6 +28,8 @@ namespace memdb {
 
 struct KeyDifference {
   enum class Kind { kAdded, kRemoved, kChanged };
+  // The one spelling of a kind, in reports and the CLI: "added", "removed", "changed".
+  static std::string_view KindName(Kind kind);
   Kind kind;
   std::string key;
   std::string expected;  // empty for kAdded

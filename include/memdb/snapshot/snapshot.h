@@ -26,6 +26,7 @@
 #include <functional>
 #include <istream>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,8 +47,10 @@ enum class SnapshotFormat : uint8_t {
   kGolden = 5,
 };
 
-// "binary", "portable-binary", "json", "xml", "golden".
+// The one spelling of a format, in reports, the CLI and docs: "binary", "portable-binary",
+// "json", "xml", "golden". ParseSnapshotFormat is its inverse.
 std::string_view SnapshotFormatName(SnapshotFormat format);
+std::optional<SnapshotFormat> ParseSnapshotFormat(std::string_view name);
 
 struct SnapshotMetadata {
   uint32_t format_version = kSnapshotFormatVersion;

@@ -33,7 +33,7 @@ void PrintTo(const Result<T>& result, std::ostream* os) {
   }
 }
 
-// "kSnapshot", "kSerializable" (for parameterized tests).
+// IsolationLevelName: "snapshot", "serializable" (for parameterized tests).
 void PrintTo(IsolationLevel level, std::ostream* os);
 
 // The latest committed state, read in one snapshot; a closed database says so.

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -79,8 +80,13 @@ class [[nodiscard]] Status {
   std::unique_ptr<std::string> msg_;
 };
 
-// The name of a code, e.g. "Conflict".
+// The name of a code, e.g. "Conflict": the label Status::ToString puts before the message.
 std::string_view CodeName(Status::Code code);
+// The same name as a word of a script or a command line: CodeName in kebab case ("ok",
+// "not-found", "io-error"), derived from it so the two cannot drift. ParseStatusCode is its
+// inverse.
+std::string StatusCodeName(Status::Code code);
+std::optional<Status::Code> ParseStatusCode(std::string_view name);
 
 std::ostream& operator<<(std::ostream& os, const Status& status);
 std::ostream& operator<<(std::ostream& os, Status::Code code);
