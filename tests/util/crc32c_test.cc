@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::crc32c {
 namespace {
