@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
@@ -192,30 +190,6 @@ TEST(SimCowTest, SyncedAppendsInterleavedWithClonesKeepEveryCloneAsItWas) {
   std::string read;
   ASSERT_THAT(fs.ReadFile("log", &read), IsOk());
   EXPECT_EQ(read, expected);
-}
-
-// Not a pass/fail test: prints how long Clone takes on a disk of 20 files of 32 KiB each
-// (synced, with an unsynced tail), for comparing implementations.
-TEST(SimCowTest, CloneTimeMeasurement) {
-  SimFileSystem fs;
-  ASSERT_THAT(fs.CreateDir("db"), IsOk());
-  const std::string block(32 * 1024 - 100, 'x');
-  for (int i = 0; i < 20; ++i) {
-    const std::string path = "db/f" + std::to_string(i);
-    Append(fs, path, block, /*sync=*/true);
-    Append(fs, path, std::string(100, 'y'), /*sync=*/false);
-  }
-  ASSERT_THAT(fs.SyncDir("db"), IsOk());
-  constexpr int kClones = 2000;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kClones; ++i) {
-    std::shared_ptr<SimFileSystem> clone = fs.Clone();
-    ASSERT_EQ(clone->AllFiles().size(), 20u);
-  }
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-  std::printf("[ measure  ] Clone of 20 files x 32 KiB: %.2f us per clone (%d clones)\n",
-              us / kClones, kClones);
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -321,30 +319,6 @@ TEST(LogTest, EndIsFinal) {
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kRecord);
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kEnd);
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kEnd);
-}
-
-// Prints the read path's throughput; asserts nothing about time (see bench/ for benchmarks).
-TEST(LogTest, ReportsReadThroughput) {
-  Random rng(7);
-  for (const size_t record_size : {size_t{100}, size_t{1000}, size_t{100000}}) {
-    StringWritableFile out;
-    LogWriter writer(&out);
-    const std::string payload = RandomBytes(rng, record_size);
-    while (writer.size() < (32u << 20)) writer.AddRecord(payload);
-    ASSERT_THAT(writer.Flush(), IsOk());
-
-    StringSequentialFile file(out.contents);
-    LogReader reader(&file, out.contents.size());
-    std::string record;
-    size_t records = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while (reader.ReadRecord(&record) == Outcome::kRecord) ++records;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(reader.valid_end(), out.contents.size());
-    std::printf("[ info     ] read %zu records of %zu bytes: %.0f MB/s of log\n", records,
-                record_size, static_cast<double>(out.contents.size()) / seconds / 1e6);
-  }
 }
 
 }  // namespace
