@@ -42,7 +42,8 @@ class DurableLog final : public mvcc::CommitLog {
  public:
   // `engine` owns this log; `next_segment` is the number of the first segment to create.
   DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-             std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam, Clock* clock);
+             std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam,
+             Clock* clock);
 
   // Creates the first segment. Call before installing the log in the engine.
   Status Start();
