@@ -2,7 +2,7 @@
 // (a benchmark is never a timed test; see docs/benchmarks.md):
 //  - CRC32C throughput of each implementation over 1 MiB, and which path Extend takes (the
 //    context line crc32c_hardware_path);
-//  - the WAL read path: a 32 MiB log of 100 B, 1 KB or 100 KB records read back in memory;
+//  - the WAL read path: a 32 MiB log of 100 B, 1 KB or 100 KB records read back from memory;
 //  - SimFileSystem::Clone of a disk of 20 files x 32 KiB (synced, with an unsynced tail).
 #include <benchmark/benchmark.h>
 
@@ -18,7 +18,6 @@
 #include "util/crc32c.h"
 #include "wal/log_reader.h"
 #include "wal/log_writer.h"
-#include "wal/wal_test_util.h"
 
 namespace {
 
@@ -50,37 +49,52 @@ void BM_crc32c_1MiB(benchmark::State& state) {
 }
 BENCHMARK(BM_crc32c_1MiB)->DenseRange(0, 2);
 
-// Arg: the record size. Reads a 32 MiB log from memory; bytes/s are bytes of log.
+// Arg: the record size. Reads a 32 MiB log back from a SimFileSystem (in memory); bytes/s are
+// bytes of log.
 void BM_wal_read_32MiB(benchmark::State& state) {
   using memdb::wal::LogReader;
   using memdb::wal::LogWriter;
-  namespace wt = memdb::wal::test;
-  memdb::Random rng(7);
-  wt::StringWritableFile out;
-  LogWriter writer(&out);
-  const std::string payload = wt::RandomBytes(rng, static_cast<size_t>(state.range(0)));
-  while (writer.size() < (32u << 20)) writer.AddRecord(payload);
-  if (!writer.Flush().ok()) {
-    state.SkipWithError("flush failed");
-    return;
+  memdb::SimFileSystem fs;
+  const std::string path = "wal-000001.log";
+  uint64_t log_size = 0;
+  {
+    auto out = fs.NewWritableFile(path);
+    if (!out.ok()) {
+      state.SkipWithError("NewWritableFile failed");
+      return;
+    }
+    LogWriter writer(out->get());
+    memdb::Random rng(7);
+    std::string payload(static_cast<size_t>(state.range(0)), '\0');
+    for (char& c : payload) c = static_cast<char>(rng.Next());
+    while (writer.size() < (32u << 20)) writer.AddRecord(payload);
+    if (!writer.Flush().ok() || !(*out)->Close().ok()) {
+      state.SkipWithError("writing the log failed");
+      return;
+    }
+    log_size = writer.size();
   }
   size_t records = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    wt::StringSequentialFile file(out.contents);
-    LogReader reader(&file, out.contents.size());
+    auto file = fs.NewSequentialFile(path);
+    if (!file.ok()) {
+      state.SkipWithError("NewSequentialFile failed");
+      return;
+    }
+    LogReader reader(file->get(), log_size);
     std::string record;
     records = 0;
     state.ResumeTiming();
     while (reader.ReadRecord(&record) == LogReader::Outcome::kRecord) ++records;
-    if (reader.valid_end() != out.contents.size()) {
+    if (reader.valid_end() != log_size) {
       state.SkipWithError("the reader stopped before the end of an intact log");
       return;
     }
   }
   state.counters["records"] = static_cast<double>(records);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
-                          static_cast<int64_t>(out.contents.size()));
+                          static_cast<int64_t>(log_size));
 }
 BENCHMARK(BM_wal_read_32MiB)->Arg(100)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
