@@ -3,7 +3,8 @@
 # mvcc snapshot db) with clang's thread-safety analysis, syntax only, warnings as errors. A
 # member marked GUARDED_BY touched without its lock, or a REQUIRES function called without it,
 # fails here (src/util/thread_annotations.h says what the annotations mean). Fast: no code is
-# generated and nothing is linked. Exits non-zero on the first file with a warning.
+# generated and nothing is linked. Checks every file, names each one that warned, and exits
+# non-zero if any did.
 #
 #   scripts/thread-safety.sh            # all engine layers
 #   scripts/thread-safety.sh src/mvcc   # some folders or files only
