@@ -28,7 +28,7 @@ Status DurableLog::Start() {
 }
 
 Status DurableLog::Fail(const Status& error) {
-  std::lock_guard<std::mutex> lock(error_mu_);
+  LockGuard<Mutex> lock(error_mu_);
   if (sticky_.ok()) {
     sticky_ = Status::IOError(
         "the database is read-only after a failed write to its log (" +
@@ -42,7 +42,7 @@ Status DurableLog::Fail(const Status& error) {
 
 Status DurableLog::WriteStatus() const {
   if (!failed_.load(std::memory_order_acquire)) return Status::OK();
-  std::lock_guard<std::mutex> lock(error_mu_);
+  LockGuard<Mutex> lock(error_mu_);
   return sticky_;
 }
 

@@ -32,6 +32,7 @@
 #include "mvcc/commit_log.h"
 #include "mvcc/engine.h"
 #include "util/clock.h"
+#include "util/thread_annotations.h"
 #include "util/wait.h"
 #include "wal/log_writer.h"
 
@@ -110,8 +111,8 @@ class DurableLog final : public mvcc::CommitLog {
   uint64_t synced_size_ = 0;  // bytes of the current segment known durable
   bool unsynced_ = false;
 
-  mutable std::mutex error_mu_;  // guards sticky_ (never held across a wait or a hook)
-  Status sticky_;
+  mutable Mutex error_mu_;  // never held across a wait or a hook
+  Status sticky_ GUARDED_BY(error_mu_);
   std::atomic<bool> failed_{false};
 
   std::unique_ptr<Monitor> checkpoint_monitor_;  // one checkpoint (or shutdown) at a time

@@ -53,7 +53,10 @@ void Engine::ReleaseSnapshot(SnapshotRegistry::Entry* entry) {
   // The horizon moved: collect what this snapshot held back, unless a commit is running (it
   // collects a share itself, and the next release or commit picks up the rest).
   std::unique_lock<SpinThenBlockMutex> lock(commit_mu_, std::try_to_lock);
-  if (lock.owns_lock()) DrainGarbage();
+  if (lock.owns_lock()) {
+    commit_mu_.AssertHeld();  // for the thread-safety analysis, which cannot see unique_lock
+    DrainGarbage();
+  }
 }
 
 bool Engine::Read(uint64_t timestamp, std::string_view key, std::string* value,
@@ -207,7 +210,7 @@ Status Engine::Commit(TxnState* txn) {
     JoinQueue(&me);
     return std::move(me.status);
   }
-  std::unique_lock<SpinThenBlockMutex> lock(commit_mu_);
+  LockGuard<SpinThenBlockMutex> lock(commit_mu_);
   Status status = closed() ? ClosedError() : ValidateWrites(*txn);
   if (status.ok() && txn->RecordsReads()) status = ValidateReads(*txn);
   if (!status.ok()) {
@@ -295,7 +298,7 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
   pending_txns_.clear();
   group_writes_.clear();
   {
-    std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+    LockGuard<SpinThenBlockMutex> lock(commit_mu_);
     const uint64_t base = registry_.latest();
     for (Committer* c : group) {
       TxnState* txn = c->txn;
@@ -319,7 +322,7 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
   PassStep("commit.persist", pending_txns_.front()->id);
   const Status persisted = log_->Persist(pending_);
   PassStep("commit.publish", pending_txns_.front()->id);
-  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  LockGuard<SpinThenBlockMutex> lock(commit_mu_);
   for (size_t i = 0; i < pending_.size(); ++i) {
     TxnState* txn = pending_txns_[i];
     if (!persisted.ok()) {
@@ -342,7 +345,7 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
 void Engine::Restore(uint64_t timestamp, std::span<const WriteBuffer::Entry> writes) {
   const SpanWrites adapted{writes};
   SnapshotRegistry::Entry unregistered;  // recovery has no committer snapshot to release
-  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  LockGuard<SpinThenBlockMutex> lock(commit_mu_);
   FindSlots(adapted);
   Install(adapted, timestamp, &unregistered);
 }
@@ -478,7 +481,7 @@ void Engine::Forget(ChainSize freed) {
 }
 
 void Engine::CollectGarbage() {
-  std::lock_guard<SpinThenBlockMutex> lock(commit_mu_);
+  LockGuard<SpinThenBlockMutex> lock(commit_mu_);
   DrainGarbage();
 }
 

@@ -55,6 +55,7 @@
 #include "util/read_mostly_latch.h"
 #include "util/spin_then_block_mutex.h"
 #include "util/steps.h"
+#include "util/thread_annotations.h"
 #include "util/wait.h"
 
 namespace memdb::mvcc {
@@ -182,7 +183,8 @@ class Engine {
   // Installs `writes` as versions at `timestamp`, publishes it (releasing `committer`) and
   // prunes; requires commit_mu_ and scratch_slots_ filled for `writes`.
   template <typename Writes>
-  void Install(const Writes& writes, uint64_t timestamp, SnapshotRegistry::Entry* committer);
+  void Install(const Writes& writes, uint64_t timestamp, SnapshotRegistry::Entry* committer)
+      REQUIRES(commit_mu_);
   // Frees the versions of the chain from `head` that no snapshot at or above `horizon` can
   // read; returns the oldest version kept (nullptr when all are newer than the horizon).
   Version* Trim(Version* head, uint64_t horizon);
@@ -190,23 +192,25 @@ class Engine {
   // key itself can leave the index (its newest version is a tombstone nobody can see past).
   // With `open` (the open snapshots, oldest first), also drops versions newer than the horizon
   // that no open snapshot reads.
-  PruneResult Prune(Version** slot, uint64_t horizon, const std::vector<uint64_t>* open);
+  PruneResult Prune(Version** slot, uint64_t horizon, const std::vector<uint64_t>* open)
+      REQUIRES(commit_mu_);
   void DropUnseen(Version* head, uint64_t horizon, const std::vector<uint64_t>& open);
   // Remembers to trim `head`'s key once the horizon reaches head's timestamp.
-  void QueueGarbage(const Version* head);
+  void QueueGarbage(const Version* head) REQUIRES(commit_mu_);
   void EraseKey(std::string_view key);
   // Collects up to `budget` queued garbage entries; requires commit_mu_ and latch_ exclusive.
-  void CollectQueued(uint64_t horizon, size_t budget);
+  void CollectQueued(uint64_t horizon, size_t budget) REQUIRES(commit_mu_, latch_);
   // Collects every queued entry the horizon has passed, in rounds that let readers in between;
   // requires commit_mu_.
-  void DrainGarbage();
+  void DrainGarbage() REQUIRES(commit_mu_);
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
   StepObserver* steps_ = nullptr;
   bool skip_write_conflicts_ = false;
   std::atomic<uint64_t> next_txn_id_{1};
-  alignas(64) SpinThenBlockMutex commit_mu_;  // own cache line: readers poll closed_ next to it
+  // Own cache line: readers poll closed_ next to it. Lock order: commit_mu_, then latch_.
+  alignas(64) SpinThenBlockMutex commit_mu_ ACQUIRED_BEFORE(latch_);
   ReadMostlyLatch latch_;
   SnapshotRegistry registry_;
   VersionArena arena_;  // declared before index_: outlives the versions the index frees
@@ -228,11 +232,12 @@ class Engine {
   std::unordered_map<std::string_view, uint64_t> group_writes_;  // key -> member timestamp
 
   // Guarded by commit_mu_ (and latch_ for the index and chains).
-  std::deque<Garbage> garbage_;
+  std::deque<Garbage> garbage_ GUARDED_BY(commit_mu_);
+  // Also guarded by commit_mu_, but filled inside lambdas, which the analysis does not follow.
   std::vector<Version**> scratch_slots_;
   std::vector<Version*> scratch_versions_;
-  std::vector<Version*> scratch_erase_;
-  std::vector<uint64_t> scratch_open_;
+  std::vector<Version*> scratch_erase_ GUARDED_BY(commit_mu_);
+  std::vector<uint64_t> scratch_open_ GUARDED_BY(commit_mu_);
 
   // Statistics; written under commit_mu_, read anywhere.
   std::atomic<uint64_t> live_keys_{0};

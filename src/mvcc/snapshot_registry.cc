@@ -3,7 +3,7 @@
 namespace memdb::mvcc {
 
 uint64_t SnapshotRegistry::Acquire(Entry* entry) {
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   entry->timestamp = latest();
   entry->registered = true;
   entry->prev = tail_;
@@ -19,7 +19,7 @@ uint64_t SnapshotRegistry::Acquire(Entry* entry) {
 }
 
 void SnapshotRegistry::AcquireAt(Entry* entry, uint64_t timestamp) {
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   entry->timestamp = timestamp;
   entry->registered = true;
   // Keep the list sorted: insert after the newest entry not newer than `timestamp`.
@@ -43,7 +43,7 @@ void SnapshotRegistry::AcquireAt(Entry* entry, uint64_t timestamp) {
 bool SnapshotRegistry::Release(Entry* entry) {
   // Only the entry's owner registers and releases it, so it may read the flag unlocked.
   if (!entry->registered) return false;
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   return Unlink(entry);
 }
 
@@ -67,7 +67,7 @@ bool SnapshotRegistry::Unlink(Entry* entry) {
 
 uint64_t SnapshotRegistry::Publish(uint64_t timestamp, Entry* committer,
                                    std::vector<uint64_t>* open, bool* open_complete) {
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   if (committer->registered) Unlink(committer);
   open->clear();
   *open_complete = count_ <= kMaxCopied;
@@ -79,12 +79,12 @@ uint64_t SnapshotRegistry::Publish(uint64_t timestamp, Entry* committer,
 }
 
 uint64_t SnapshotRegistry::Horizon() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   return HorizonLocked();
 }
 
 size_t SnapshotRegistry::open_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  LockGuard<Mutex> lock(mu_);
   return count_;
 }
 

@@ -19,8 +19,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <vector>
+
+#include "util/thread_annotations.h"
 
 namespace memdb::mvcc {
 
@@ -59,14 +60,16 @@ class SnapshotRegistry {
   size_t open_count() const;
 
  private:
-  bool Unlink(Entry* entry);  // requires mu_
-  uint64_t HorizonLocked() const { return head_ != nullptr ? head_->timestamp : latest(); }
+  bool Unlink(Entry* entry) REQUIRES(mu_);
+  uint64_t HorizonLocked() const REQUIRES(mu_) {
+    return head_ != nullptr ? head_->timestamp : latest();
+  }
 
   // The list and its mutex share a cache line; latest_, which every reader polls, has its own.
-  alignas(64) mutable std::mutex mu_;
-  Entry* head_ = nullptr;  // oldest
-  Entry* tail_ = nullptr;  // newest
-  size_t count_ = 0;
+  alignas(64) mutable Mutex mu_;
+  Entry* head_ GUARDED_BY(mu_) = nullptr;  // oldest
+  Entry* tail_ GUARDED_BY(mu_) = nullptr;  // newest
+  size_t count_ GUARDED_BY(mu_) = 0;
   alignas(64) std::atomic<uint64_t> latest_{0};
 };
 

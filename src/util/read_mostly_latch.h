@@ -17,14 +17,16 @@
 #include <cstdint>
 #include <thread>
 
+#include "util/thread_annotations.h"
+
 namespace memdb {
 
-class ReadMostlyLatch {
+class CAPABILITY("latch") ReadMostlyLatch {
  public:
   static constexpr size_t kSlots = 16;
 
   // Returns the slot to pass to UnlockShared.
-  size_t LockShared() {
+  size_t LockShared() ACQUIRE_SHARED() {
     const size_t slot = ThreadSlot();
     for (;;) {
       slots_[slot].readers.fetch_add(1, std::memory_order_seq_cst);
@@ -33,21 +35,24 @@ class ReadMostlyLatch {
       while (writer_.load(std::memory_order_acquire)) std::this_thread::yield();
     }
   }
-  void UnlockShared(size_t slot) { slots_[slot].readers.fetch_sub(1, std::memory_order_release); }
+  void UnlockShared(size_t slot) RELEASE_SHARED() {
+    slots_[slot].readers.fetch_sub(1, std::memory_order_release);
+  }
 
   // Requires that writers are serialized by the caller.
-  void Lock() {
+  void Lock() ACQUIRE() {
     writer_.store(true, std::memory_order_seq_cst);
     for (Slot& s : slots_) {
       while (s.readers.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     }
   }
-  void Unlock() { writer_.store(false, std::memory_order_release); }
+  void Unlock() RELEASE() { writer_.store(false, std::memory_order_release); }
 
-  class SharedGuard {
+  class SCOPED_CAPABILITY SharedGuard {
    public:
-    explicit SharedGuard(ReadMostlyLatch& latch) : latch_(latch), slot_(latch.LockShared()) {}
-    ~SharedGuard() { latch_.UnlockShared(slot_); }
+    explicit SharedGuard(ReadMostlyLatch& latch) ACQUIRE_SHARED(latch)
+        : latch_(latch), slot_(latch.LockShared()) {}
+    ~SharedGuard() RELEASE() { latch_.UnlockShared(slot_); }
     SharedGuard(const SharedGuard&) = delete;
     SharedGuard& operator=(const SharedGuard&) = delete;
 
@@ -56,10 +61,12 @@ class ReadMostlyLatch {
     size_t slot_;
   };
 
-  class ExclusiveGuard {
+  class SCOPED_CAPABILITY ExclusiveGuard {
    public:
-    explicit ExclusiveGuard(ReadMostlyLatch& latch) : latch_(latch) { latch_.Lock(); }
-    ~ExclusiveGuard() { latch_.Unlock(); }
+    explicit ExclusiveGuard(ReadMostlyLatch& latch) ACQUIRE(latch) : latch_(latch) {
+      latch_.Lock();
+    }
+    ~ExclusiveGuard() RELEASE() { latch_.Unlock(); }
     ExclusiveGuard(const ExclusiveGuard&) = delete;
     ExclusiveGuard& operator=(const ExclusiveGuard&) = delete;
 

@@ -12,11 +12,13 @@
 
 #include <mutex>
 
+#include "util/thread_annotations.h"
+
 namespace memdb {
 
-class SpinThenBlockMutex {
+class CAPABILITY("mutex") SpinThenBlockMutex {
  public:
-  void lock() {
+  void lock() ACQUIRE() {
     for (int i = 0; i < kSpins; ++i) {
       if (mu_.try_lock()) return;
 #if defined(__x86_64__) || defined(__i386__)
@@ -25,8 +27,11 @@ class SpinThenBlockMutex {
     }
     mu_.lock();
   }
-  bool try_lock() { return mu_.try_lock(); }
-  void unlock() { mu_.unlock(); }
+  bool try_lock() TRY_ACQUIRE(true) { return mu_.try_lock(); }
+  void unlock() RELEASE() { mu_.unlock(); }
+  // Tells the analysis the caller holds this mutex (e.g. through a std::unique_lock, which it
+  // cannot follow); does nothing at run time.
+  void AssertHeld() const ASSERT_CAPABILITY(this) {}
 
  private:
   static constexpr int kSpins = 200;

@@ -1,14 +1,20 @@
 #include "db/commit_record.h"
+#include "memdb/testing/status_matchers.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
+
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 using mvcc::WriteBuffer;
 
@@ -35,7 +41,7 @@ TEST(CommitRecordTest, RoundTripsPutsDeletesEmptyAndBinaryValues) {
   db::EncodeCommitRecord({1ull << 40, 1ull << 35}, writes, &record);
   db::CommitRecordHeader header;
   std::vector<WriteBuffer::Entry> decoded;
-  ASSERT_TRUE(IsOk(db::DecodeCommitRecord(record, &header, &decoded)));
+  ASSERT_THAT(db::DecodeCommitRecord(record, &header, &decoded), IsOk());
   EXPECT_EQ(header.timestamp, 1ull << 40);
   EXPECT_EQ(header.synced_before, 1ull << 35);
   ASSERT_EQ(decoded.size(), 3u);
@@ -56,12 +62,11 @@ TEST(CommitRecordTest, EveryTruncationIsCorruptionNotACrash) {
   db::CommitRecordHeader header;
   for (size_t cut = 0; cut < record.size(); ++cut) {
     SCOPED_TRACE("cut at " + std::to_string(cut));
-    EXPECT_TRUE(
-        HasCode(db::DecodeCommitRecord(std::string_view(record).substr(0, cut), &header, &decoded),
-                Status::Code::kCorruption, "transaction record"));
+    EXPECT_THAT(db::DecodeCommitRecord(std::string_view(record).substr(0, cut), &header, &decoded),
+                StatusIs(Status::Code::kCorruption, HasSubstr("transaction record")));
   }
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(record + "x", &header, &decoded),
-                      Status::Code::kCorruption, "trailing"));
+  EXPECT_THAT(db::DecodeCommitRecord(record + "x", &header, &decoded),
+              StatusIs(Status::Code::kCorruption, HasSubstr("trailing")));
 }
 
 TEST(CommitRecordTest, ImplausibleCountAndUnknownKindAreCorruption) {
@@ -69,14 +74,14 @@ TEST(CommitRecordTest, ImplausibleCountAndUnknownKindAreCorruption) {
   db::CommitRecordHeader header;
   // A count of 2^28 writes in a 15-byte record: rejected before anything is reserved.
   const std::string huge_count("\x01\0\0\0\0\0\0\0\0\x80\x80\x80\x80\x01\x01", 15);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(huge_count, &header, &decoded),
-                      Status::Code::kCorruption, "implausible write count"));
+  EXPECT_THAT(db::DecodeCommitRecord(huge_count, &header, &decoded),
+              StatusIs(Status::Code::kCorruption, HasSubstr("implausible write count")));
   const std::string bad_kind("\x01\0\0\0\0\0\0\0\0\x01\x09\x01k", 13);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(bad_kind, &header, &decoded),
-                      Status::Code::kCorruption, "unknown write kind 9"));
+  EXPECT_THAT(db::DecodeCommitRecord(bad_kind, &header, &decoded),
+              StatusIs(Status::Code::kCorruption, HasSubstr("unknown write kind 9")));
   const std::string duplicate("\x01\0\0\0\0\0\0\0\0\x02\x02\x01k\x02\x01k", 16);
-  EXPECT_TRUE(HasCode(db::DecodeCommitRecord(duplicate, &header, &decoded),
-                      Status::Code::kCorruption, "twice"));
+  EXPECT_THAT(db::DecodeCommitRecord(duplicate, &header, &decoded),
+              StatusIs(Status::Code::kCorruption, HasSubstr("twice")));
 }
 
 }  // namespace

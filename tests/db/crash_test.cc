@@ -1,6 +1,7 @@
 // The crash invariant on the simulated disk: after a crash at any storage operation and a
 // recovery, the state is the result of a prefix of the committed transactions that includes
 // every commit that returned OK under SyncMode::kAlways, and no transaction is partly applied.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -12,17 +13,16 @@
 #include "memdb/db/db.h"
 #include "memdb/fault/faulty_file_system.h"
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/db_options.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
 
-Options SimOptions(std::shared_ptr<FileSystem> fs) {
-  Options options;
-  options.path = "db";
-  options.file_system = std::move(fs);
-  return options;
-}
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 // The largest index of a state in `prefixes` that `state` equals (transactions that change
 // nothing make neighbours equal), or -1.
@@ -46,7 +46,7 @@ void CheckCrashInvariant(uint64_t seed) {
   SCOPED_TRACE(SeedTrace(seed));
   Random rng(seed);
   auto fs = std::make_shared<FaultyFileSystem>();
-  Options options = SimOptions(fs);
+  Options options = DurableOptions(fs);
   options.wal_segment_bytes = 1 + rng.Uniform(4096);
   options.checkpoint_log_bytes = rng.Bernoulli(0.5) ? 1 + rng.Uniform(8192) : 0;
   // kAlways mostly; kNone and kInterval leave many unsynced records for the crash to tear.
@@ -90,8 +90,8 @@ void CheckCrashInvariant(uint64_t seed) {
   }
   fs->Restart(model);  // the crash already happened, or the power is cut now
 
-  Result<Db> recovered = Db::Open(SimOptions(fs));
-  ASSERT_TRUE(IsOk(recovered.status()));
+  Result<Db> recovered = Db::Open(DurableOptions(fs));
+  ASSERT_THAT(recovered.status(), IsOk());
   const State state = Dump(*recovered);
   const int k = PrefixIndex(prefixes, state);
   ASSERT_GE(k, 0) << "recovered state is not a prefix of the committed transactions: "
@@ -103,8 +103,8 @@ void CheckCrashInvariant(uint64_t seed) {
       << recovered->recovery_report().ToString();
   // And recovery leaves a database that recovers the same state again.
   recovered = Result<Db>(Status::Busy("closing"));
-  Result<Db> again = Db::Open(SimOptions(fs));
-  ASSERT_TRUE(IsOk(again.status()));
+  Result<Db> again = Db::Open(DurableOptions(fs));
+  ASSERT_THAT(again.status(), IsOk());
   EXPECT_TRUE(Dump(*again) == state) << "a second recovery found a different state";
 }
 
@@ -128,17 +128,17 @@ TEST(DamagedFiles, RecoveryReportsOrRecoversAPrefixNeverCrashes) {
     SCOPED_TRACE(SeedTrace(seed));
     Random rng(seed);
     auto sim = std::make_shared<SimFileSystem>();
-    Options options = SimOptions(sim);
+    Options options = DurableOptions(sim);
     options.wal_segment_bytes = 512 + rng.Uniform(2048);
     std::vector<State> prefixes{State{}};
     {
       Db db = Db::Open(options).value();
       for (int t = 0; t < 30; ++t) {
         if (t == 15 && rng.Bernoulli(0.5)) {
-          ASSERT_TRUE(IsOk(db.Checkpoint()));
+          ASSERT_THAT(db.Checkpoint(), IsOk());
         }
         TxnWrites txn = RandomTxn(rng, 10, 80, 0);
-        ASSERT_TRUE(IsOk(Commit(db, txn)));
+        ASSERT_THAT(Commit(db, txn), IsOk());
         State next = prefixes.back();
         ApplyTo(txn, &next);
         prefixes.push_back(std::move(next));
@@ -155,11 +155,11 @@ TEST(DamagedFiles, RecoveryReportsOrRecoversAPrefixNeverCrashes) {
     switch (rng.Uniform(4)) {
       case 0:
         for (int f = 0; f < 3; ++f) {
-          ASSERT_TRUE(IsOk(sim->FlipBit(victim, rng.Uniform(size * 8))));
+          ASSERT_THAT(sim->FlipBit(victim, rng.Uniform(size * 8)), IsOk());
         }
         break;
       case 1:
-        ASSERT_TRUE(IsOk(sim->TruncateFile(victim, rng.Uniform(size))));
+        ASSERT_THAT(sim->TruncateFile(victim, rng.Uniform(size)), IsOk());
         break;
       default: {
         const uint64_t at = rng.Uniform(size);
@@ -167,7 +167,7 @@ TEST(DamagedFiles, RecoveryReportsOrRecoversAPrefixNeverCrashes) {
         if (rng.Bernoulli(0.5)) {
           for (char& c : bytes) c = static_cast<char>(rng.Next());
         }
-        ASSERT_TRUE(IsOk(sim->WriteAt(victim, at, bytes)));
+        ASSERT_THAT(sim->WriteAt(victim, at, bytes), IsOk());
       }
     }
     options.recovery_mode = static_cast<RecoveryMode>(rng.Uniform(3));
@@ -188,7 +188,7 @@ TEST(CrashInvariant, UnsyncedCommitsUnderSyncNoneLeaveAPrefix) {
   SCOPED_TRACE(SeedTrace(seed));
   Random rng(seed);
   auto sim = std::make_shared<SimFileSystem>();
-  Options options = SimOptions(sim);
+  Options options = DurableOptions(sim);
   options.sync_mode = SyncMode::kNone;
   options.wal_segment_bytes = 2048;
   std::vector<State> prefixes{State{}};
@@ -196,17 +196,17 @@ TEST(CrashInvariant, UnsyncedCommitsUnderSyncNoneLeaveAPrefix) {
     Db db = Db::Open(options).value();
     for (int i = 0; i < 50; ++i) {
       TxnWrites txn = RandomTxn(rng, 10, 50, 0);
-      ASSERT_TRUE(IsOk(Commit(db, txn)));
+      ASSERT_THAT(Commit(db, txn), IsOk());
       State next = prefixes.back();
       ApplyTo(txn, &next);
       prefixes.push_back(std::move(next));
       if (i == 20) {
-        ASSERT_TRUE(IsOk(db.SyncLog()));
+        ASSERT_THAT(db.SyncLog(), IsOk());
       }
     }
     sim->Crash();
   }
-  Db db = Db::Open(SimOptions(sim)).value();
+  Db db = Db::Open(DurableOptions(sim)).value();
   const int k = PrefixIndex(prefixes, Dump(db));
   EXPECT_GE(k, 21) << "SyncLog made the first 21 transactions durable";
   EXPECT_LT(k, 51);
@@ -217,15 +217,16 @@ TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
   SimFileSystem* sim = &fs->disk();
   State model;
   {
-    Db db = Db::Open(SimOptions(fs)).value();
-    ASSERT_TRUE(IsOk(db.Put("a", "1")));
-    ASSERT_TRUE(IsOk(db.Checkpoint()));  // the previous checkpoint, complete
-    ASSERT_TRUE(IsOk(db.Put("b", "2")));
-    ASSERT_TRUE(IsOk(db.Delete("a")));
+    Db db = Db::Open(DurableOptions(fs)).value();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Checkpoint(), IsOk());  // the previous checkpoint, complete
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
+    ASSERT_THAT(db.Delete("a"), IsOk());
     model = {{"b", "2"}};
     // Power fails before the directory sync that would make the new checkpoint's rename durable.
     fs->SetPlan(FaultPlan().CrashAtPoint("checkpoint.dirsync.before"));
-    EXPECT_TRUE(HasCode(db.Checkpoint(), Status::Code::kIOError, "checkpoint.dirsync.before"));
+    EXPECT_THAT(db.Checkpoint(),
+                StatusIs(Status::Code::kIOError, HasSubstr("checkpoint.dirsync.before")));
     ASSERT_TRUE(fs->crashed());
   }
   fs->Restart();
@@ -235,7 +236,7 @@ TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
     if (name.find("checkpoint-") == 0) checkpoints.push_back(name);
   }
   ASSERT_EQ(checkpoints.size(), 1u) << "only the previous checkpoint survives";
-  Db db = Db::Open(SimOptions(fs)).value();
+  Db db = Db::Open(DurableOptions(fs)).value();
   EXPECT_EQ(db.recovery_report().checkpoint, checkpoints[0]);
   EXPECT_EQ(db.recovery_report().checkpoint_timestamp, 1u);
   EXPECT_EQ(db.recovery_report().records_replayed, 2u) << db.recovery_report().ToString();
@@ -245,22 +246,22 @@ TEST(CrashInvariant, CheckpointWhoseDirectorySyncDidNotHappenIsLostOnCrash) {
 TEST(SyncFailure, TurnsTheDatabaseReadOnlyWithAStickyError) {
   auto fs = std::make_shared<FaultyFileSystem>();
   SimFileSystem* sim = &fs->disk();
-  Db db = Db::Open(SimOptions(fs)).value();
-  ASSERT_TRUE(IsOk(db.Put("a", "1")));
+  Db db = Db::Open(DurableOptions(fs)).value();
+  ASSERT_THAT(db.Put("a", "1"), IsOk());
   fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 1, FaultAction::kIoError));
-  EXPECT_TRUE(HasCode(db.Put("b", "2"), Status::Code::kIOError, "Input/output error"));
+  EXPECT_THAT(db.Put("b", "2"), StatusIs(Status::Code::kIOError, HasSubstr("Input/output error")));
   // Sticky: later writes fail without touching the disk, reads still work.
   const uint64_t syncs = sim->stats().syncs;
-  EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError, "read-only"));
-  EXPECT_TRUE(HasCode(db.WriteStatus(), Status::Code::kIOError, "read-only"));
-  EXPECT_TRUE(HasCode(db.Checkpoint(), Status::Code::kIOError, "read-only"));
+  EXPECT_THAT(db.Put("c", "3"), StatusIs(Status::Code::kIOError, HasSubstr("read-only")));
+  EXPECT_THAT(db.WriteStatus(), StatusIs(Status::Code::kIOError, HasSubstr("read-only")));
+  EXPECT_THAT(db.Checkpoint(), StatusIs(Status::Code::kIOError, HasSubstr("read-only")));
   EXPECT_EQ(sim->stats().syncs, syncs);
   EXPECT_EQ(db.Get("a").value(), "1");
   EXPECT_TRUE(db.Get("b").status().IsNotFound()) << "a commit whose sync failed is not published";
   db = Db::Open({}).value();  // close
   fs->Restart();
-  Db reopened = Db::Open(SimOptions(fs)).value();
-  EXPECT_TRUE(IsOk(reopened.WriteStatus()));
+  Db reopened = Db::Open(DurableOptions(fs)).value();
+  EXPECT_THAT(reopened.WriteStatus(), IsOk());
   EXPECT_EQ(reopened.Get("a").value(), "1");
   EXPECT_TRUE(reopened.Get("b").status().IsNotFound());
 }
@@ -270,13 +271,13 @@ TEST(DurableConcurrency, GroupCommitUnderFourThreadsLosesNothing) {
   constexpr int kThreads = 4;
   constexpr int kCommits = 200;
   {
-    Db db = Db::Open(SimOptions(sim)).value();
+    Db db = Db::Open(DurableOptions(sim)).value();
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&db, t] {
         for (int i = 0; i < kCommits; ++i) {
           const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
-          ASSERT_TRUE(IsOk(db.Put(key, key)));
+          ASSERT_THAT(db.Put(key, key), IsOk());
         }
       });
     }
@@ -287,7 +288,7 @@ TEST(DurableConcurrency, GroupCommitUnderFourThreadsLosesNothing) {
     EXPECT_EQ(stats.log_syncs, stats.commit_groups);
     sim->Crash();
   }
-  Db db = Db::Open(SimOptions(sim)).value();
+  Db db = Db::Open(DurableOptions(sim)).value();
   const State state = Dump(db);
   EXPECT_EQ(state.size(), size_t{kThreads * kCommits});
   for (int t = 0; t < kThreads; ++t) {
@@ -302,28 +303,29 @@ TEST(DurableConcurrency, ConflictsWithinOneCommitGroupAreDetected) {
   // Many threads increment one counter through Update: group commit must still let exactly
   // one writer of a key win per snapshot, so no increment is lost.
   auto sim = std::make_shared<SimFileSystem>();
-  Options options = SimOptions(sim);
+  Options options = DurableOptions(sim);
   options.max_update_attempts = 1000000;
   Db db = Db::Open(options).value();
-  ASSERT_TRUE(IsOk(db.Put("counter", "0")));
+  ASSERT_THAT(db.Put("counter", "0"), IsOk());
   constexpr int kThreads = 4;
   constexpr int kIncrements = 100;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&db] {
       for (int i = 0; i < kIncrements; ++i) {
-        ASSERT_TRUE(IsOk(db.Update([](KvTransaction& txn) {
+        ASSERT_THAT(db.Update([](KvTransaction& txn) {
           Result<std::string> v = txn.Get("counter");
           if (!v.ok()) return v.status();
           return txn.Put("counter", std::to_string(std::stoi(*v) + 1));
-        })));
+        }),
+                    IsOk());
       }
     });
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(db.Get("counter").value(), std::to_string(kThreads * kIncrements));
   db = Db::Open({}).value();  // closes the durable one
-  Db reopened = Db::Open(SimOptions(sim)).value();
+  Db reopened = Db::Open(DurableOptions(sim)).value();
   EXPECT_EQ(reopened.Get("counter").value(), std::to_string(kThreads * kIncrements));
 }
 

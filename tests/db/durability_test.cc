@@ -1,20 +1,29 @@
 // Durability on both file systems: reopen round trips, torn tails, corruption, checkpoints,
 // recovery modes, sync failure.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "db/durable_support.h"
 #include "memdb/db/db.h"
 #include "memdb/io/file_system.h"
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/db_options.h"
+#include "support/temp_dir.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
+
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 enum class FsKind { kSim, kPosix };
 
@@ -31,28 +40,15 @@ class DurabilityTest : public ::testing::TestWithParam<FsKind> {
       dir_ = "db";
     } else {
       fs_ = PosixFileSystem();
-      const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-      std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-      for (char& c : name) {
-        if (c == '/') c = '_';
-      }
-      dir_ = ::testing::TempDir() + "memdb_" + name;
-      std::filesystem::remove_all(dir_);
+      temp_.emplace();
+      dir_ = temp_->Join("db");
     }
   }
-  void TearDown() override {
-    if (GetParam() == FsKind::kPosix) std::filesystem::remove_all(dir_);
-  }
 
-  Options DurableOptions() const {
-    Options options;
-    options.path = dir_;
-    options.file_system = fs_;
-    return options;
-  }
+  Options DurableOptions() const { return test::DurableOptions(fs_, dir_); }
   Db OpenOk(const Options& options) {
     Result<Db> db = Db::Open(options);
-    EXPECT_TRUE(IsOk(db.status()));
+    EXPECT_THAT(db.status(), IsOk());
     return std::move(db).value();
   }
   std::string Segment(uint64_t n) const {
@@ -63,14 +59,14 @@ class DurabilityTest : public ::testing::TestWithParam<FsKind> {
   uint64_t Size(const std::string& path) { return fs_->FileSize(path).value(); }
   void Truncate(const std::string& path, uint64_t size) {
     if (sim_ != nullptr) {
-      ASSERT_TRUE(IsOk(sim_->TruncateFile(path, size)));
+      ASSERT_THAT(sim_->TruncateFile(path, size), IsOk());
     } else {
       std::filesystem::resize_file(path, size);
     }
   }
   void FlipBit(const std::string& path, uint64_t bit) {
     if (sim_ != nullptr) {
-      ASSERT_TRUE(IsOk(sim_->FlipBit(path, bit)));
+      ASSERT_THAT(sim_->FlipBit(path, bit), IsOk());
       return;
     }
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -84,14 +80,15 @@ class DurabilityTest : public ::testing::TestWithParam<FsKind> {
 
   std::shared_ptr<SimFileSystem> sim_;
   std::shared_ptr<FileSystem> fs_;
+  std::optional<TempDir> temp_;  // the real file system's directory, removed at the end
   std::string dir_;
 };
 
 TEST_P(DurabilityTest, NewDatabaseReportsNothingRecovered) {
   Db db = OpenOk(DurableOptions());
   EXPECT_FALSE(db.recovery_report().existing);
-  EXPECT_TRUE(IsOk(db.Put("k", "v")));
-  EXPECT_TRUE(IsOk(db.WriteStatus()));
+  EXPECT_THAT(db.Put("k", "v"), IsOk());
+  EXPECT_THAT(db.WriteStatus(), IsOk());
 }
 
 TEST_P(DurabilityTest, ReopenRecoversRandomWorkload) {
@@ -105,7 +102,7 @@ TEST_P(DurabilityTest, ReopenRecoversRandomWorkload) {
     Db db = OpenOk(options);
     for (int i = 0; i < 150; ++i) {
       TxnWrites txn = RandomTxn(rng, 300, 300, /*big_value=*/3 << 20);
-      ASSERT_TRUE(IsOk(Commit(db, txn)));
+      ASSERT_THAT(Commit(db, txn), IsOk());
       ApplyTo(txn, &model);
     }
     // One large transaction: many writes, and one value of several MiB.
@@ -114,9 +111,9 @@ TEST_P(DurabilityTest, ReopenRecoversRandomWorkload) {
       big.writes.emplace_back("bulk" + std::to_string(100000 + i), std::string(i % 50, 'b'));
     }
     big.writes.emplace_back("huge", std::string(6 << 20, 'h'));
-    ASSERT_TRUE(IsOk(Commit(db, big)));
+    ASSERT_THAT(Commit(db, big), IsOk());
     ApplyTo(big, &model);
-    ASSERT_TRUE(IsOk(db.Delete("bulk100007")));
+    ASSERT_THAT(db.Delete("bulk100007"), IsOk());
     model.erase("bulk100007");
   }
   Db db = OpenOk(options);
@@ -126,7 +123,7 @@ TEST_P(DurabilityTest, ReopenRecoversRandomWorkload) {
   EXPECT_EQ(db.recovery_report().torn_tail_bytes, 0u);
   EXPECT_TRUE(Dump(db) == model) << "recovered state differs from the committed one";
   // The recovered database keeps working and recovers again.
-  ASSERT_TRUE(IsOk(db.Put("after", "reopen")));
+  ASSERT_THAT(db.Put("after", "reopen"), IsOk());
   model["after"] = "reopen";
   db = Db::Open({}).value();  // close before reopening: the directory is locked while open
   db = OpenOk(options);
@@ -138,13 +135,14 @@ TEST_P(DurabilityTest, TornTailAtEveryOffsetOfLastRecordIsDiscarded) {
   auto run_workload = [&](uint64_t* last_start, uint64_t* last_end) {
     Db db = OpenOk(DurableOptions());
     for (int i = 0; i < 5; ++i) {
-      ASSERT_TRUE(IsOk(db.Put("key" + std::to_string(i), std::string(10 + i, 'v'))));
+      ASSERT_THAT(db.Put("key" + std::to_string(i), std::string(10 + i, 'v')), IsOk());
     }
     *last_start = Size(Segment(1));
-    ASSERT_TRUE(IsOk(db.Update([](KvTransaction& txn) {
+    ASSERT_THAT(db.Update([](KvTransaction& txn) {
       Status s = txn.Put("last-a", std::string(40, 'x'));
       return s.ok() ? txn.Delete("key0") : s;
-    })));
+    }),
+                IsOk());
     *last_end = Size(Segment(1));
   };
   uint64_t start = 0;
@@ -173,7 +171,7 @@ TEST_P(DurabilityTest, TornTailAtEveryOffsetOfLastRecordIsDiscarded) {
     for (int i = 0; i < 5; ++i) expected["key" + std::to_string(i)] = std::string(10 + i, 'v');
     EXPECT_TRUE(Dump(db) == expected);
     // The torn bytes are never read again: a second recovery is clean.
-    ASSERT_TRUE(IsOk(db.Put("more", "data")));
+    ASSERT_THAT(db.Put("more", "data"), IsOk());
     db = Db::Open({}).value();
     db = OpenOk(DurableOptions());
     EXPECT_EQ(db.recovery_report().torn_tail_bytes, 0u) << db.recovery_report().ToString();
@@ -188,7 +186,7 @@ TEST_P(DurabilityTest, FlippedBitBeforeTailIsCorruptionNamingFileAndOffset) {
     Db db = OpenOk(DurableOptions());
     for (int i = 0; i < 10; ++i) {
       starts.push_back(Size(Segment(1)));
-      ASSERT_TRUE(IsOk(db.Put("key" + std::to_string(i), "value" + std::to_string(i))));
+      ASSERT_THAT(db.Put("key" + std::to_string(i), "value" + std::to_string(i)), IsOk());
     }
   }
   FlipBit(Segment(1), (starts[3] + 12) * 8 + 5);  // inside the payload of record 3
@@ -197,7 +195,7 @@ TEST_P(DurabilityTest, FlippedBitBeforeTailIsCorruptionNamingFileAndOffset) {
     Options options = DurableOptions();
     options.recovery_mode = mode;
     Result<Db> db = Db::Open(options);
-    EXPECT_TRUE(HasCode(db.status(), Status::Code::kCorruption, where));
+    EXPECT_THAT(db.status(), StatusIs(Status::Code::kCorruption, HasSubstr(where)));
   }
   // Point-in-time keeps the prefix before the damage.
   Options options = DurableOptions();
@@ -211,7 +209,7 @@ TEST_P(DurabilityTest, FlippedBitBeforeTailIsCorruptionNamingFileAndOffset) {
       << db.recovery_report().damage[0];
   EXPECT_TRUE(fs_->FileExists(Segment(1) + ".damaged"));
   // New commits after a point-in-time recovery survive the next one.
-  ASSERT_TRUE(IsOk(db.Put("new", "1")));
+  ASSERT_THAT(db.Put("new", "1"), IsOk());
   expected["new"] = "1";
   db = Db::Open({}).value();
   db = OpenOk(DurableOptions());
@@ -230,7 +228,7 @@ TEST_P(DurabilityTest, DamageInRecordsNeverSyncedIsATornTailEvenWithIntactRecord
     Db db = OpenOk(options);
     for (int i = 0; i < 6; ++i) {
       starts.push_back(Size(Segment(1)));
-      ASSERT_TRUE(IsOk(db.Put("key" + std::to_string(i), "value" + std::to_string(i))));
+      ASSERT_THAT(db.Put("key" + std::to_string(i), "value" + std::to_string(i)), IsOk());
     }
   }
   FlipBit(Segment(1), (starts[2] + 12) * 8);
@@ -246,14 +244,15 @@ TEST_P(DurabilityTest, TornTailIsCorruptionUnderAbsoluteConsistency) {
   uint64_t end = 0;
   {
     Db db = OpenOk(DurableOptions());
-    ASSERT_TRUE(IsOk(db.Put("a", "1")));
-    ASSERT_TRUE(IsOk(db.Put("b", "2")));
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
     end = Size(Segment(1));
   }
   Truncate(Segment(1), end - 3);
   Options options = DurableOptions();
   options.recovery_mode = RecoveryMode::kAbsoluteConsistency;
-  EXPECT_TRUE(HasCode(Db::Open(options).status(), Status::Code::kCorruption, "wal-000001.log"));
+  EXPECT_THAT(Db::Open(options).status(),
+              StatusIs(Status::Code::kCorruption, HasSubstr("wal-000001.log")));
   // Nothing was changed: the default mode still recovers the prefix.
   Db db = OpenOk(DurableOptions());
   EXPECT_TRUE(Dump(db) == (State{{"a", "1"}}));
@@ -268,13 +267,13 @@ TEST_P(DurabilityTest, CheckpointPlusLogReplayEqualsCommittedState) {
     Db db = OpenOk(DurableOptions());
     for (int i = 0; i < 60; ++i) {
       TxnWrites txn = RandomTxn(rng, 100, 100, 0);
-      ASSERT_TRUE(IsOk(Commit(db, txn)));
+      ASSERT_THAT(Commit(db, txn), IsOk());
       ApplyTo(txn, &model);
     }
-    ASSERT_TRUE(IsOk(db.Checkpoint()));
+    ASSERT_THAT(db.Checkpoint(), IsOk());
     for (int i = 0; i < 25; ++i) {
       TxnWrites txn = RandomTxn(rng, 100, 100, 0);
-      ASSERT_TRUE(IsOk(Commit(db, txn)));
+      ASSERT_THAT(Commit(db, txn), IsOk());
       ApplyTo(txn, &model);
     }
     EXPECT_EQ(db.GetStats().checkpoints, 1u);
@@ -298,7 +297,7 @@ TEST_P(DurabilityTest, AutomaticCheckpointsBoundTheLog) {
     for (int i = 0; i < 400; ++i) {
       const std::string key = "key" + std::to_string(i % 50);
       const std::string value(200, static_cast<char>('a' + i % 26));
-      ASSERT_TRUE(IsOk(db.Put(key, value)));
+      ASSERT_THAT(db.Put(key, value), IsOk());
       model[key] = value;
     }
     EXPECT_GE(db.GetStats().checkpoints, 2u);
@@ -317,9 +316,9 @@ TEST_P(DurabilityTest, AutomaticCheckpointsBoundTheLog) {
 TEST_P(DurabilityTest, DamagedCheckpointIsAnErrorWhenTheLogNoLongerReachesBack) {
   {
     Db db = OpenOk(DurableOptions());
-    ASSERT_TRUE(IsOk(db.Put("a", std::string(100, 'a'))));
-    ASSERT_TRUE(IsOk(db.Checkpoint()));
-    ASSERT_TRUE(IsOk(db.Put("b", "2")));
+    ASSERT_THAT(db.Put("a", std::string(100, 'a')), IsOk());
+    ASSERT_THAT(db.Checkpoint(), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
   }
   std::string checkpoint;
   const std::vector<std::string> names = fs_->ListDir(dir_).value();
@@ -329,24 +328,25 @@ TEST_P(DurabilityTest, DamagedCheckpointIsAnErrorWhenTheLogNoLongerReachesBack) 
   ASSERT_FALSE(checkpoint.empty());
   FlipBit(checkpoint, (Size(checkpoint) - 20) * 8);
   Result<Db> db = Db::Open(DurableOptions());
-  EXPECT_TRUE(HasCode(db.status(), Status::Code::kCorruption, "checkpoint-"));
+  EXPECT_THAT(db.status(), StatusIs(Status::Code::kCorruption, HasSubstr("checkpoint-")));
 }
 
 TEST_P(DurabilityTest, SecondOpenOfTheSameDirectoryIsBusy) {
   Db db = OpenOk(DurableOptions());
-  EXPECT_TRUE(HasCode(Db::Open(DurableOptions()).status(), Status::Code::kBusy, "locked"));
+  EXPECT_THAT(Db::Open(DurableOptions()).status(),
+              StatusIs(Status::Code::kBusy, HasSubstr("locked")));
 }
 
 TEST_P(DurabilityTest, MissingDirectoryWithoutCreateIsNotFound) {
   Options options = DurableOptions();
   options.create_if_missing = false;
-  EXPECT_TRUE(HasCode(Db::Open(options).status(), Status::Code::kNotFound, dir_));
+  EXPECT_THAT(Db::Open(options).status(), StatusIs(Status::Code::kNotFound, HasSubstr(dir_)));
 }
 
 TEST_P(DurabilityTest, InMemoryDatabaseCannotCheckpoint) {
   Db db = Db::Open({}).value();
-  EXPECT_TRUE(HasCode(db.Checkpoint(), Status::Code::kNotSupported, "Options::path"));
-  EXPECT_TRUE(IsOk(db.SyncLog()));
+  EXPECT_THAT(db.Checkpoint(), StatusIs(Status::Code::kNotSupported, HasSubstr("Options::path")));
+  EXPECT_THAT(db.SyncLog(), IsOk());
 }
 
 INSTANTIATE_TEST_SUITE_P(FileSystems, DurabilityTest,

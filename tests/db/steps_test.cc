@@ -1,5 +1,6 @@
 // Scheduling steps: each transactional step reaches the engine's observer, in order, with the
 // transaction's id and key.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,10 +10,14 @@
 #include "db/db_internal.h"
 #include "memdb/db/db.h"
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/db_options.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
+
+using ::memdb::testing::IsOk;
 
 class RecordingSteps final : public StepObserver {
  public:
@@ -30,30 +35,27 @@ TEST(StepsTest, EveryTransactionalStepReachesTheObserverInOrder) {
   db::DbInternal::SetStepObserver(db, &observer);
   Txn t1 = db.Begin();
   Txn t2 = db.Begin();
-  ASSERT_TRUE(IsOk(t1.Put("a", "1")));
+  ASSERT_THAT(t1.Put("a", "1"), IsOk());
   EXPECT_TRUE(t2.Get("a").status().IsNotFound());
-  ASSERT_TRUE(IsOk(t2.Delete("b")));
+  ASSERT_THAT(t2.Delete("b"), IsOk());
   t2.NewIterator(ScanRange::Prefix("p"));
-  ASSERT_TRUE(IsOk(t1.Commit()));
-  ASSERT_TRUE(IsOk(t2.Commit()));
+  ASSERT_THAT(t1.Commit(), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
   EXPECT_EQ(observer.steps,
             (std::vector<std::string>{"t1:txn.begin", "t2:txn.begin", "t1:txn.put(a)",
                                       "t2:txn.get(a)", "t2:txn.delete(b)", "t2:txn.scan(p)",
                                       "t1:txn.commit", "t2:txn.commit"}));
   db::DbInternal::SetStepObserver(db, nullptr);
-  ASSERT_TRUE(IsOk(db.Put("c", "3")));
+  ASSERT_THAT(db.Put("c", "3"), IsOk());
   EXPECT_EQ(observer.steps.size(), 8u) << "a removed observer sees nothing";
 }
 
 TEST(StepsTest, DurableCommitsPassTheLogAndPublishSteps) {
-  Options options;
-  options.path = "db";
-  options.file_system = std::make_shared<SimFileSystem>();
-  Db db = Db::Open(options).value();
+  Db db = Db::Open(DurableOptions(std::make_shared<SimFileSystem>())).value();
   RecordingSteps observer;
   db::DbInternal::SetStepObserver(db, &observer);
-  ASSERT_TRUE(IsOk(db.Put("k", "v")));
-  ASSERT_TRUE(IsOk(db.Checkpoint()));
+  ASSERT_THAT(db.Put("k", "v"), IsOk());
+  ASSERT_THAT(db.Checkpoint(), IsOk());
   EXPECT_EQ(observer.steps,
             (std::vector<std::string>{"t1:txn.begin", "t1:txn.put(k)", "t1:txn.commit",
                                       "t1:commit.persist", "t1:commit.publish", "t0:checkpoint"}));

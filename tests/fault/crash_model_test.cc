@@ -3,6 +3,7 @@
 // SimFileSystem under a model.
 #include "memdb/fault/crash_model.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,14 +11,16 @@
 #include <string>
 #include <vector>
 
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
 using ::memdb::test::Show;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 using FileState = SimFileSystem::FileState;
 using Kind = CrashModel::Kind;
@@ -307,7 +310,7 @@ TEST(CrashModelNameTest, ParseInvertsNameForEveryKind) {
             m.seed = 42;
           }
           Result<CrashModel> parsed = CrashModel::Parse(m.Name());
-          ASSERT_TRUE(IsOk(parsed.status())) << m.Name();
+          ASSERT_THAT(parsed.status(), IsOk()) << m.Name();
           EXPECT_EQ(*parsed, m) << m.Name() << " parsed back as " << parsed->Name();
           ++checked;
         }
@@ -319,16 +322,16 @@ TEST(CrashModelNameTest, ParseInvertsNameForEveryKind) {
 
 TEST(CrashModelNameTest, ParseTakesFieldsInAnyOrderAndDefaultsTheRest) {
   Result<CrashModel> m = CrashModel::Parse("torn-last-write(seed=4,fill=garbage,keep=2)");
-  ASSERT_TRUE(IsOk(m.status()));
+  ASSERT_THAT(m.status(), IsOk());
   EXPECT_EQ(*m, Model(Kind::kTornLastWrite, 2, 512, Fill::kGarbage, 4));
   m = CrashModel::Parse("sector-prefix");
-  ASSERT_TRUE(IsOk(m.status()));
+  ASSERT_THAT(m.status(), IsOk());
   EXPECT_EQ(*m, Model(Kind::kSectorPrefix, 0, 512));
   m = CrashModel::Parse("byte-prefix(dirs=drop,keep=3)");
-  ASSERT_TRUE(IsOk(m.status()));
+  ASSERT_THAT(m.status(), IsOk());
   EXPECT_EQ(*m, Model(Kind::kBytePrefix, 3));
   m = CrashModel::Parse("keep-unsynced(dirs=keep)");
-  ASSERT_TRUE(IsOk(m.status()));
+  ASSERT_THAT(m.status(), IsOk());
   EXPECT_TRUE(m->keep_directory_ops);
   EXPECT_EQ(m->kind, Kind::kKeepUnsynced);
 }
@@ -361,7 +364,8 @@ TEST(CrashModelNameTest, ParseRejectsBadNamesNamingThePosition) {
       {"independent-sectors(512,random-subset)", "position 24: random-subset is only for"},
   };
   for (const auto& [name, message] : cases) {
-    EXPECT_TRUE(HasCode(CrashModel::Parse(name).status(), Code::kInvalidArgument, message))
+    EXPECT_THAT(CrashModel::Parse(name).status(),
+                StatusIs(Code::kInvalidArgument, HasSubstr(message)))
         << "parsing \"" << name << "\"";
   }
 }
@@ -370,17 +374,17 @@ TEST(CrashModelNameTest, ParseRejectsBadNamesNamingThePosition) {
 
 class CrashVariantsTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(IsOk(disk_.CreateDir("db"))); }
+  void SetUp() override { ASSERT_THAT(disk_.CreateDir("db"), IsOk()); }
 
   // Creates `path` durably with `synced`, then appends each of `appends` without a sync.
   void Write(const std::string& path, const std::string& synced,
              const std::vector<std::string>& appends) {
     Result<std::unique_ptr<WritableFile>> f = disk_.NewWritableFile(path);
-    ASSERT_TRUE(IsOk(f.status()));
-    ASSERT_TRUE(IsOk((*f)->Append(synced)));
-    ASSERT_TRUE(IsOk((*f)->Sync()));
-    ASSERT_TRUE(IsOk(disk_.SyncDir("db")));
-    for (const std::string& a : appends) ASSERT_TRUE(IsOk((*f)->Append(a)));
+    ASSERT_THAT(f.status(), IsOk());
+    ASSERT_THAT((*f)->Append(synced), IsOk());
+    ASSERT_THAT((*f)->Sync(), IsOk());
+    ASSERT_THAT(disk_.SyncDir("db"), IsOk());
+    for (const std::string& a : appends) ASSERT_THAT((*f)->Append(a), IsOk());
     files_.push_back(std::move(*f));
   }
 
@@ -479,7 +483,7 @@ TEST_F(CrashVariantsTest, VariantsStayWithinTheirBoundsOnABusyDisk) {
     }
     for (const CrashModel& m : variants) {
       Result<CrashModel> parsed = CrashModel::Parse(m.Name());
-      ASSERT_TRUE(IsOk(parsed.status()));
+      ASSERT_THAT(parsed.status(), IsOk());
       EXPECT_EQ(*parsed, m);
     }
   }
@@ -493,7 +497,7 @@ class CrashWithModelTest : public CrashVariantsTest {
     std::string contents;
     Status s = disk_.ReadFile(path, &contents);
     if (s.IsNotFound()) return "<missing>";
-    EXPECT_TRUE(IsOk(s));
+    EXPECT_THAT(s, IsOk());
     return contents;
   }
 
@@ -522,27 +526,27 @@ TEST_F(CrashWithModelTest, AppliesTheModelToEveryFileAndCrashes) {
   CrashWithModel(disk_, Model(Kind::kBytePrefix, 2));
   EXPECT_EQ(Read("db/a"), "AAAABB");
   EXPECT_EQ(Read("db/b"), "xy");
-  EXPECT_TRUE(HasCode(files_[0]->Append("more"), Code::kIOError, "stale handle"));
+  EXPECT_THAT(files_[0]->Append("more"), StatusIs(Code::kIOError, HasSubstr("stale handle")));
   EXPECT_EQ(disk_.UnsyncedBytes("db/a"), 0u);
 }
 
 TEST_F(CrashWithModelTest, TruncatedFileRevertsOrKeepsTheTruncation) {
   Durable("db/f", "OLD-CONTENT");
   Result<std::unique_ptr<WritableFile>> f = disk_.NewWritableFile("db/f");
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append("NEW")));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT((*f)->Append("NEW"), IsOk());
   {
     std::shared_ptr<SimFileSystem> copy = disk_.Clone();
     CrashWithModel(*copy, Model(Kind::kDropUnsynced));
     std::string contents;
-    ASSERT_TRUE(IsOk(copy->ReadFile("db/f", &contents)));
+    ASSERT_THAT(copy->ReadFile("db/f", &contents), IsOk());
     EXPECT_EQ(contents, "OLD-CONTENT");
   }
   {
     std::shared_ptr<SimFileSystem> copy = disk_.Clone();
     CrashWithModel(*copy, Model(Kind::kTornLastWrite, 1, 2, Fill::kStale));
     std::string contents;
-    ASSERT_TRUE(IsOk(copy->ReadFile("db/f", &contents)));
+    ASSERT_THAT(copy->ReadFile("db/f", &contents), IsOk());
     EXPECT_EQ(contents, "NED");  // sector 0..1 survives; byte 2 is torn and reads the old "D"
   }
   CrashWithModel(disk_, Model(Kind::kKeepUnsynced));
@@ -551,7 +555,7 @@ TEST_F(CrashWithModelTest, TruncatedFileRevertsOrKeepsTheTruncation) {
 
 TEST_F(CrashWithModelTest, BareTruncationSurvivesUnderKeepUnsynced) {
   Durable("db/f", "OLD");
-  ASSERT_TRUE(IsOk(disk_.NewWritableFile("db/f").status()));
+  ASSERT_THAT(disk_.NewWritableFile("db/f").status(), IsOk());
   CrashWithModel(disk_, Model(Kind::kKeepUnsynced));
   EXPECT_EQ(Read("db/f"), "");
 }
@@ -560,19 +564,19 @@ TEST_F(CrashWithModelTest, UnsyncedDirectoryOpsAreLostUnlessTheModelKeepsThem) {
   Durable("db/target", "old-target");
   Durable("db/tmp", "new-target");
   Durable("db/gone", "removed");
-  ASSERT_TRUE(IsOk(disk_.Rename("db/tmp", "db/target")));
-  ASSERT_TRUE(IsOk(disk_.RemoveFile("db/gone")));
+  ASSERT_THAT(disk_.Rename("db/tmp", "db/target"), IsOk());
+  ASSERT_THAT(disk_.RemoveFile("db/gone"), IsOk());
   Result<std::unique_ptr<WritableFile>> created = disk_.NewWritableFile("db/new");
-  ASSERT_TRUE(IsOk(created.status()));
-  ASSERT_TRUE(IsOk((*created)->Append("fresh")));
-  ASSERT_TRUE(IsOk((*created)->Sync()));
+  ASSERT_THAT(created.status(), IsOk());
+  ASSERT_THAT((*created)->Append("fresh"), IsOk());
+  ASSERT_THAT((*created)->Sync(), IsOk());
 
   std::shared_ptr<SimFileSystem> dropped = disk_.Clone();
   CrashWithModel(*dropped, Model(Kind::kKeepUnsynced));
   std::string contents;
-  ASSERT_TRUE(IsOk(dropped->ReadFile("db/target", &contents)));
+  ASSERT_THAT(dropped->ReadFile("db/target", &contents), IsOk());
   EXPECT_EQ(contents, "old-target");  // the rename over it is undone
-  ASSERT_TRUE(IsOk(dropped->ReadFile("db/tmp", &contents)));
+  ASSERT_THAT(dropped->ReadFile("db/tmp", &contents), IsOk());
   EXPECT_EQ(contents, "new-target");
   EXPECT_TRUE(dropped->FileExists("db/gone"));
   EXPECT_FALSE(dropped->FileExists("db/new"));

@@ -2,6 +2,7 @@
 // errors, short writes, fsyncgate -- each gives a clear error and loses no acknowledged commit.
 #include "memdb/fault/faulty_file_system.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -9,17 +10,16 @@
 #include <vector>
 
 #include "memdb/db/db.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/db_options.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
 
-Options OptionsOn(std::shared_ptr<FileSystem> fs) {
-  Options options;
-  options.path = "db";
-  options.file_system = std::move(fs);
-  return options;
-}
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 std::string Key(int i) { return "key" + std::to_string(i); }
 
@@ -27,17 +27,17 @@ TEST(FaultyFileSystemTest, CrashAtANamedPointFailsTheCommitAndStopsTheMachine) {
   auto fs = std::make_shared<FaultyFileSystem>();
   fs->SetPlan(FaultPlan().CrashAtPoint("wal.sync.before", 3));
   {
-    Db db = Db::Open(OptionsOn(fs)).value();
-    ASSERT_TRUE(IsOk(db.Put("a", "1")));
-    ASSERT_TRUE(IsOk(db.Put("b", "2")));
-    EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError, "wal.sync.before"));
+    Db db = Db::Open(DurableOptions(fs)).value();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
+    EXPECT_THAT(db.Put("c", "3"), StatusIs(Status::Code::kIOError, HasSubstr("wal.sync.before")));
     EXPECT_TRUE(fs->crashed());
-    EXPECT_TRUE(HasCode(db.Put("d", "4"), Status::Code::kIOError, "read-only"));
+    EXPECT_THAT(db.Put("d", "4"), StatusIs(Status::Code::kIOError, HasSubstr("read-only")));
     EXPECT_TRUE(db.Get("c").status().IsNotFound()) << "a failed commit is never visible";
   }
   ASSERT_EQ(fs->injected().size(), 1u);
   fs->Restart();
-  Db db = Db::Open(OptionsOn(fs)).value();
+  Db db = Db::Open(DurableOptions(fs)).value();
   EXPECT_EQ(db.Get("a").value(), "1");
   EXPECT_EQ(db.Get("b").value(), "2");
   EXPECT_TRUE(db.Get("c").status().IsNotFound());
@@ -50,7 +50,7 @@ class CrashPointTest : public ::testing::TestWithParam<const char*> {};
 TEST_P(CrashPointTest, CrashThereKeepsEveryAcknowledgedCommit) {
   auto fs = std::make_shared<FaultyFileSystem>();
   fs->SetPlan(FaultPlan().CrashAtPoint(GetParam(), 2));
-  Options options = OptionsOn(fs);
+  Options options = DurableOptions(fs);
   options.wal_segment_bytes = 200;  // segment switches every few commits
   std::vector<std::string> acknowledged;
   {
@@ -65,7 +65,7 @@ TEST_P(CrashPointTest, CrashThereKeepsEveryAcknowledgedCommit) {
   EXPECT_NE(fs->injected().front().find(GetParam()), std::string::npos);
   fs->Restart();
   Result<Db> db = Db::Open(options);
-  ASSERT_TRUE(IsOk(db.status()));
+  ASSERT_THAT(db.status(), IsOk());
   for (const std::string& key : acknowledged) {
     EXPECT_TRUE(db->Get(key).ok()) << key << " was acknowledged and lost";
   }
@@ -94,16 +94,16 @@ TEST(FaultyFileSystemTest, ErrorsOnTheLogMakeTheDatabaseReadOnlyAndLoseNothing) 
     auto fs = std::make_shared<FaultyFileSystem>();
     fs->SetPlan(FaultPlan().FailOp(StorageOp::kAppend, 3, action, "wal-"));
     {
-      Db db = Db::Open(OptionsOn(fs)).value();
-      ASSERT_TRUE(IsOk(db.Put("a", "1")));
-      ASSERT_TRUE(IsOk(db.Put("b", "2")));
+      Db db = Db::Open(DurableOptions(fs)).value();
+      ASSERT_THAT(db.Put("a", "1"), IsOk());
+      ASSERT_THAT(db.Put("b", "2"), IsOk());
       const std::string expected =
           action == FaultAction::kIoError ? "Input/output error" : "No space left on device";
-      EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError, expected));
-      EXPECT_TRUE(HasCode(db.WriteStatus(), Status::Code::kIOError, "read-only"));
+      EXPECT_THAT(db.Put("c", "3"), StatusIs(Status::Code::kIOError, HasSubstr(expected)));
+      EXPECT_THAT(db.WriteStatus(), StatusIs(Status::Code::kIOError, HasSubstr("read-only")));
       EXPECT_EQ(db.Get("b").value(), "2");
     }
-    Db db = Db::Open(OptionsOn(fs)).value();  // no crash: the machine still runs
+    Db db = Db::Open(DurableOptions(fs)).value();  // no crash: the machine still runs
     EXPECT_EQ(db.Get("a").value(), "1");
     EXPECT_EQ(db.Get("b").value(), "2");
     EXPECT_TRUE(db.Get("c").status().IsNotFound());
@@ -115,20 +115,20 @@ TEST(FaultyFileSystemTest, ErrorsOnTheLogMakeTheDatabaseReadOnlyAndLoseNothing) 
 
 TEST(FaultyFileSystemTest, FsyncgateDropsTheDirtyDataAndTheNextSyncSucceeds) {
   auto fs = std::make_shared<FaultyFileSystem>();
-  ASSERT_TRUE(IsOk(fs->CreateDir("d")));
+  ASSERT_THAT(fs->CreateDir("d"), IsOk());
   auto file = fs->NewWritableFile("d/f").value();
-  ASSERT_TRUE(IsOk(fs->SyncDir("d")));
-  ASSERT_TRUE(IsOk(file->Append("abc")));
-  ASSERT_TRUE(IsOk(file->Sync()));
-  ASSERT_TRUE(IsOk(file->Append("def")));
+  ASSERT_THAT(fs->SyncDir("d"), IsOk());
+  ASSERT_THAT(file->Append("abc"), IsOk());
+  ASSERT_THAT(file->Sync(), IsOk());
+  ASSERT_THAT(file->Append("def"), IsOk());
   fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 1, FaultAction::kFsyncgate));
-  EXPECT_TRUE(HasCode(file->Sync(), Status::Code::kIOError, "Input/output error"));
-  EXPECT_TRUE(IsOk(file->Sync())) << "Linux reports a writeback error once";
+  EXPECT_THAT(file->Sync(), StatusIs(Status::Code::kIOError, HasSubstr("Input/output error")));
+  EXPECT_THAT(file->Sync(), IsOk()) << "Linux reports a writeback error once";
   std::string contents;
-  ASSERT_TRUE(IsOk(fs->ReadFile("d/f", &contents)));
+  ASSERT_THAT(fs->ReadFile("d/f", &contents), IsOk());
   EXPECT_EQ(contents, "abcdef") << "the dropped pages stay readable until the crash";
   fs->Restart();
-  ASSERT_TRUE(IsOk(fs->ReadFile("d/f", &contents)));
+  ASSERT_THAT(fs->ReadFile("d/f", &contents), IsOk());
   EXPECT_EQ(Show(contents), Show(std::string("abc\0\0\0", 6)))
       << "the data the failed sync covered never reached the disk";
 }
@@ -137,14 +137,14 @@ TEST(FaultyFileSystemTest, FsyncgateOnTheLogLosesNoAcknowledgedCommit) {
   auto fs = std::make_shared<FaultyFileSystem>();
   fs->SetPlan(FaultPlan().FailOp(StorageOp::kSync, 3, FaultAction::kFsyncgate, "wal-"));
   {
-    Db db = Db::Open(OptionsOn(fs)).value();
-    ASSERT_TRUE(IsOk(db.Put("a", "1")));
-    ASSERT_TRUE(IsOk(db.Put("b", "2")));
-    EXPECT_TRUE(HasCode(db.Put("c", "3"), Status::Code::kIOError));
-    EXPECT_TRUE(HasCode(db.Put("d", "4"), Status::Code::kIOError, "never retried"));
+    Db db = Db::Open(DurableOptions(fs)).value();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
+    EXPECT_THAT(db.Put("c", "3"), StatusIs(Status::Code::kIOError));
+    EXPECT_THAT(db.Put("d", "4"), StatusIs(Status::Code::kIOError, HasSubstr("never retried")));
   }
   fs->Restart();
-  Db db = Db::Open(OptionsOn(fs)).value();
+  Db db = Db::Open(DurableOptions(fs)).value();
   EXPECT_EQ(db.Get("a").value(), "1");
   EXPECT_EQ(db.Get("b").value(), "2");
   EXPECT_TRUE(db.Get("d").status().IsNotFound());
@@ -160,10 +160,10 @@ TEST_P(SilentWriteFaultTest, DamageToASyncedRecordIsCorruptionNamingItsOffset) {
   fs->SetPlan(FaultPlan().FailOp(StorageOp::kAppend, 40, GetParam(), "wal-"));
   uint64_t damaged_at = 0;
   {
-    Db db = Db::Open(OptionsOn(fs)).value();
+    Db db = Db::Open(DurableOptions(fs)).value();
     for (int i = 0; i < 50; ++i) {
       if (i == 39) damaged_at = fs->FileSize("db/wal-000001.log").value();
-      ASSERT_TRUE(IsOk(db.Put(Key(i), std::string(150, 'v')))) << "the fault is silent";
+      ASSERT_THAT(db.Put(Key(i), std::string(150, 'v')), IsOk()) << "the fault is silent";
     }
   }
   ASSERT_EQ(fs->injected().size(), 1u);
@@ -171,12 +171,13 @@ TEST_P(SilentWriteFaultTest, DamageToASyncedRecordIsCorruptionNamingItsOffset) {
   // A lost write damages its own record; a misdirected one first the record 4 KiB earlier,
   // which it overwrote.
   const bool lost = GetParam() == FaultAction::kLostWrite;
-  const Status opened = Db::Open(OptionsOn(fs)).status();
-  EXPECT_TRUE(HasCode(opened, Status::Code::kCorruption,
-                      lost ? "wal-000001.log at offset " + std::to_string(damaged_at)
-                           : "wal-000001.log at offset "));
+  const Status opened = Db::Open(DurableOptions(fs)).status();
+  EXPECT_THAT(opened,
+              StatusIs(Status::Code::kCorruption,
+                       HasSubstr(lost ? "wal-000001.log at offset " + std::to_string(damaged_at)
+                                      : "wal-000001.log at offset ")));
   // Point-in-time recovery keeps the commits before the first damaged record.
-  Options options = OptionsOn(fs);
+  Options options = DurableOptions(fs);
   options.recovery_mode = RecoveryMode::kPointInTime;
   Db db = Db::Open(options).value();
   if (lost) {
@@ -196,12 +197,12 @@ INSTANTIATE_TEST_SUITE_P(Faults, SilentWriteFaultTest,
 
 TEST(FaultyFileSystemTest, CrashModelsAreSelectablePerFile) {
   auto fs = std::make_shared<FaultyFileSystem>();
-  ASSERT_TRUE(IsOk(fs->CreateDir("d")));
+  ASSERT_THAT(fs->CreateDir("d"), IsOk());
   auto log = fs->NewWritableFile("d/wal-1.log").value();
   auto other = fs->NewWritableFile("d/data").value();
-  ASSERT_TRUE(IsOk(fs->SyncDir("d")));
-  ASSERT_TRUE(IsOk(log->Append("0123456789")));
-  ASSERT_TRUE(IsOk(other->Append("abcdefghij")));
+  ASSERT_THAT(fs->SyncDir("d"), IsOk());
+  ASSERT_THAT(log->Append("0123456789"), IsOk());
+  ASSERT_THAT(other->Append("abcdefghij"), IsOk());
   CrashModel keep_three;
   keep_three.kind = CrashModel::Kind::kBytePrefix;
   keep_three.keep = 3;
@@ -209,22 +210,23 @@ TEST(FaultyFileSystemTest, CrashModelsAreSelectablePerFile) {
   keep_all.kind = CrashModel::Kind::kKeepUnsynced;
   fs->Restart(keep_all, {{"wal-", keep_three}});
   std::string contents;
-  ASSERT_TRUE(IsOk(fs->ReadFile("d/wal-1.log", &contents)));
+  ASSERT_THAT(fs->ReadFile("d/wal-1.log", &contents), IsOk());
   EXPECT_EQ(contents, "012");
-  ASSERT_TRUE(IsOk(fs->ReadFile("d/data", &contents)));
+  ASSERT_THAT(fs->ReadFile("d/data", &contents), IsOk());
   EXPECT_EQ(contents, "abcdefghij");
 }
 
 TEST(FaultyFileSystemTest, ReadErrorDuringRecoveryFailsOpenAndChangesNothing) {
   auto fs = std::make_shared<FaultyFileSystem>();
   {
-    Db db = Db::Open(OptionsOn(fs)).value();
-    ASSERT_TRUE(IsOk(db.Put("a", "1")));
+    Db db = Db::Open(DurableOptions(fs)).value();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
   }
   fs->SetPlan(FaultPlan().FailOp(StorageOp::kRead, 1, FaultAction::kIoError, "wal-"));
-  EXPECT_TRUE(HasCode(Db::Open(OptionsOn(fs)).status(), Status::Code::kIOError, "wal-"));
+  EXPECT_THAT(Db::Open(DurableOptions(fs)).status(),
+              StatusIs(Status::Code::kIOError, HasSubstr("wal-")));
   fs->SetPlan(FaultPlan());
-  Db db = Db::Open(OptionsOn(fs)).value();
+  Db db = Db::Open(DurableOptions(fs)).value();
   EXPECT_EQ(db.Get("a").value(), "1");
 }
 
@@ -232,10 +234,10 @@ TEST(FaultyFileSystemTest, PlansAreScopedToTheirFileSystem) {
   auto faulty = std::make_shared<FaultyFileSystem>();
   auto healthy = std::make_shared<FaultyFileSystem>();
   faulty->SetPlan(FaultPlan().CrashAtPoint("wal.sync.before", 1));
-  Db a = Db::Open(OptionsOn(faulty)).value();
-  Db b = Db::Open(OptionsOn(healthy)).value();
-  EXPECT_TRUE(HasCode(a.Put("k", "v"), Status::Code::kIOError, "simulated crash"));
-  EXPECT_TRUE(IsOk(b.Put("k", "v")));
+  Db a = Db::Open(DurableOptions(faulty)).value();
+  Db b = Db::Open(DurableOptions(healthy)).value();
+  EXPECT_THAT(a.Put("k", "v"), StatusIs(Status::Code::kIOError, HasSubstr("simulated crash")));
+  EXPECT_THAT(b.Put("k", "v"), IsOk());
   EXPECT_FALSE(healthy->crashed());
 }
 

@@ -2,46 +2,37 @@
 // fresh temporary directory, and SimFileSystem.
 #include "memdb/io/file_system.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "memdb/io/sim_file_system.h"
+#include "memdb/testing/status_matchers.h"
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/temp_dir.h"
 
 namespace memdb {
 namespace {
 
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 
 // The real file system, rooted in a directory of its own that is removed afterwards.
 struct PosixEnv {
-  PosixEnv() {
-    static std::atomic<int> counter{0};
-    root = JoinPath(::testing::TempDir(), "memdb_io_test." + std::to_string(::getpid()) + "." +
-                                              std::to_string(counter++));
-    std::filesystem::remove_all(root);
-    EXPECT_TRUE(IsOk(fs->CreateDir(root)));
-  }
-  ~PosixEnv() {
-    std::error_code ignored;
-    std::filesystem::remove_all(root, ignored);
-  }
+  PosixEnv() { EXPECT_THAT(fs->CreateDir(root), IsOk()); }
+  test::TempDir dir;
   std::shared_ptr<FileSystem> fs = PosixFileSystem();
-  std::string root;
+  std::string root = dir.Join("root");
 };
 
 struct SimEnv {
-  SimEnv() { EXPECT_TRUE(IsOk(fs->CreateDir(root))); }
+  SimEnv() { EXPECT_THAT(fs->CreateDir(root), IsOk()); }
   std::shared_ptr<FileSystem> fs = std::make_shared<SimFileSystem>();
   std::string root = "db";
 };
@@ -54,14 +45,14 @@ class FileSystemTest : public ::testing::Test {
 
   void Write(const std::string& path, std::string_view data) {
     Result<std::unique_ptr<WritableFile>> f = fs().NewWritableFile(path);
-    ASSERT_TRUE(IsOk(f.status()));
-    ASSERT_TRUE(IsOk((*f)->Append(data)));
-    ASSERT_TRUE(IsOk((*f)->Close()));
+    ASSERT_THAT(f.status(), IsOk());
+    ASSERT_THAT((*f)->Append(data), IsOk());
+    ASSERT_THAT((*f)->Close(), IsOk());
   }
 
   std::string Read(const std::string& path) {
     std::string contents;
-    EXPECT_TRUE(IsOk(fs().ReadFile(path, &contents)));
+    EXPECT_THAT(fs().ReadFile(path, &contents), IsOk());
     return contents;
   }
 
@@ -81,16 +72,16 @@ TYPED_TEST_SUITE(FileSystemTest, Envs, EnvNames);
 TYPED_TEST(FileSystemTest, AppendedBytesReadBack) {
   const std::string path = this->Path("f");
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_THAT(f.status(), IsOk());
   EXPECT_EQ((*f)->path(), path);
-  ASSERT_TRUE(IsOk((*f)->Append("hello, ")));
-  ASSERT_TRUE(IsOk((*f)->Append("")));
-  ASSERT_TRUE(IsOk((*f)->Append(std::string_view("wor\0ld", 6))));
+  ASSERT_THAT((*f)->Append("hello, "), IsOk());
+  ASSERT_THAT((*f)->Append(""), IsOk());
+  ASSERT_THAT((*f)->Append(std::string_view("wor\0ld", 6)), IsOk());
   EXPECT_EQ((*f)->Size(), 13u);
   // Readable before Sync and before Close.
   EXPECT_EQ(this->Read(path), std::string("hello, wor\0ld", 13));
-  ASSERT_TRUE(IsOk((*f)->Sync()));
-  ASSERT_TRUE(IsOk((*f)->Close()));
+  ASSERT_THAT((*f)->Sync(), IsOk());
+  ASSERT_THAT((*f)->Close(), IsOk());
   EXPECT_EQ(this->Read(path), std::string("hello, wor\0ld", 13));
 }
 
@@ -101,9 +92,9 @@ TYPED_TEST(FileSystemTest, EmptyFileReadsEmpty) {
   EXPECT_EQ(this->Read(path), "");
   EXPECT_EQ(this->fs().FileSize(path).value_or(99), 0u);
   Result<std::unique_ptr<SequentialFile>> r = this->fs().NewSequentialFile(path);
-  ASSERT_TRUE(IsOk(r.status()));
+  ASSERT_THAT(r.status(), IsOk());
   std::string out = "junk";
-  ASSERT_TRUE(IsOk((*r)->Read(10, &out)));
+  ASSERT_THAT((*r)->Read(10, &out), IsOk());
   EXPECT_EQ(out, "");
 }
 
@@ -114,21 +105,21 @@ TYPED_TEST(FileSystemTest, MultiMebibyteDataRoundTrips) {
   const std::string path = this->Path("big");
   {
     Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(path);
-    ASSERT_TRUE(IsOk(f.status()));
+    ASSERT_THAT(f.status(), IsOk());
     for (size_t pos = 0; pos < data.size(); pos += 300000) {
-      ASSERT_TRUE(IsOk((*f)->Append(std::string_view(data).substr(pos, 300000))));
+      ASSERT_THAT((*f)->Append(std::string_view(data).substr(pos, 300000)), IsOk());
     }
-    ASSERT_TRUE(IsOk((*f)->Sync()));
+    ASSERT_THAT((*f)->Sync(), IsOk());
     EXPECT_EQ((*f)->Size(), data.size());
   }
   EXPECT_EQ(this->fs().FileSize(path).value_or(0), data.size());
   EXPECT_TRUE(this->Read(path) == data);
 
   Result<std::unique_ptr<SequentialFile>> r = this->fs().NewSequentialFile(path);
-  ASSERT_TRUE(IsOk(r.status()));
+  ASSERT_THAT(r.status(), IsOk());
   std::string all, chunk;
   do {
-    ASSERT_TRUE(IsOk((*r)->Read(65536, &chunk)));
+    ASSERT_THAT((*r)->Read(65536, &chunk), IsOk());
     all += chunk;
   } while (!chunk.empty());
   EXPECT_TRUE(all == data);
@@ -138,10 +129,10 @@ TYPED_TEST(FileSystemTest, NewWritableFileTruncatesAnExistingFile) {
   const std::string path = this->Path("f");
   this->Write(path, "old contents");
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_THAT(f.status(), IsOk());
   EXPECT_EQ((*f)->Size(), 0u);
   EXPECT_EQ(this->Read(path), "");
-  ASSERT_TRUE(IsOk((*f)->Append("new")));
+  ASSERT_THAT((*f)->Append("new"), IsOk());
   EXPECT_EQ(this->Read(path), "new");
 }
 
@@ -149,9 +140,9 @@ TYPED_TEST(FileSystemTest, NewAppendableFileAppendsAtTheEnd) {
   const std::string path = this->Path("f");
   this->Write(path, "abc");
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewAppendableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_THAT(f.status(), IsOk());
   EXPECT_EQ((*f)->Size(), 3u);
-  ASSERT_TRUE(IsOk((*f)->Append("def")));
+  ASSERT_THAT((*f)->Append("def"), IsOk());
   EXPECT_EQ((*f)->Size(), 6u);
   EXPECT_EQ(this->Read(path), "abcdef");
 }
@@ -159,7 +150,7 @@ TYPED_TEST(FileSystemTest, NewAppendableFileAppendsAtTheEnd) {
 TYPED_TEST(FileSystemTest, NewAppendableFileCreatesAMissingFile) {
   const std::string path = this->Path("f");
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewAppendableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_THAT(f.status(), IsOk());
   EXPECT_EQ((*f)->Size(), 0u);
   EXPECT_TRUE(this->fs().FileExists(path));
 }
@@ -167,119 +158,124 @@ TYPED_TEST(FileSystemTest, NewAppendableFileCreatesAMissingFile) {
 TYPED_TEST(FileSystemTest, RenameReplacesTheTarget) {
   this->Write(this->Path("a"), "new");
   this->Write(this->Path("b"), "old");
-  ASSERT_TRUE(IsOk(this->fs().Rename(this->Path("a"), this->Path("b"))));
+  ASSERT_THAT(this->fs().Rename(this->Path("a"), this->Path("b")), IsOk());
   EXPECT_FALSE(this->fs().FileExists(this->Path("a")));
   EXPECT_EQ(this->Read(this->Path("b")), "new");
 }
 
 TYPED_TEST(FileSystemTest, OpenWriterFollowsItsRenamedFile) {
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(this->Path("a"));
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append("1")));
-  ASSERT_TRUE(IsOk(this->fs().Rename(this->Path("a"), this->Path("b"))));
-  ASSERT_TRUE(IsOk((*f)->Append("2")));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT((*f)->Append("1"), IsOk());
+  ASSERT_THAT(this->fs().Rename(this->Path("a"), this->Path("b")), IsOk());
+  ASSERT_THAT((*f)->Append("2"), IsOk());
   EXPECT_EQ(this->Read(this->Path("b")), "12");
 }
 
 TYPED_TEST(FileSystemTest, RenameOfAMissingFileIsNotFound) {
-  EXPECT_TRUE(HasCode(this->fs().Rename(this->Path("nope"), this->Path("b")), Code::kNotFound));
+  EXPECT_THAT(this->fs().Rename(this->Path("nope"), this->Path("b")), StatusIs(Code::kNotFound));
 }
 
 TYPED_TEST(FileSystemTest, RemoveFileDeletesIt) {
   this->Write(this->Path("f"), "x");
-  ASSERT_TRUE(IsOk(this->fs().RemoveFile(this->Path("f"))));
+  ASSERT_THAT(this->fs().RemoveFile(this->Path("f")), IsOk());
   EXPECT_FALSE(this->fs().FileExists(this->Path("f")));
-  EXPECT_TRUE(HasCode(this->fs().RemoveFile(this->Path("f")), Code::kNotFound));
+  EXPECT_THAT(this->fs().RemoveFile(this->Path("f")), StatusIs(Code::kNotFound));
 }
 
 TYPED_TEST(FileSystemTest, ListDirIsSortedWithoutDotEntries) {
   for (const char* name : {"c", "a", "b.log"}) this->Write(this->Path(name), "x");
-  ASSERT_TRUE(IsOk(this->fs().CreateDir(this->Path("sub"))));
+  ASSERT_THAT(this->fs().CreateDir(this->Path("sub")), IsOk());
   this->Write(this->Path("sub/inner"), "x");
   Result<std::vector<std::string>> names = this->fs().ListDir(this->env_.root);
-  ASSERT_TRUE(IsOk(names.status()));
+  ASSERT_THAT(names.status(), IsOk());
   EXPECT_EQ(*names, (std::vector<std::string>{"a", "b.log", "c", "sub"}));
   Result<std::vector<std::string>> inner = this->fs().ListDir(this->Path("sub"));
-  ASSERT_TRUE(IsOk(inner.status()));
+  ASSERT_THAT(inner.status(), IsOk());
   EXPECT_EQ(*inner, std::vector<std::string>{"inner"});
 }
 
 TYPED_TEST(FileSystemTest, CreateDirMakesParentsAndAcceptsAnExistingDir) {
   const std::string deep = this->Path("x/y/z");
-  ASSERT_TRUE(IsOk(this->fs().CreateDir(deep)));
-  ASSERT_TRUE(IsOk(this->fs().CreateDir(deep)));
-  ASSERT_TRUE(IsOk(this->fs().CreateDir(deep + "/")));
+  ASSERT_THAT(this->fs().CreateDir(deep), IsOk());
+  ASSERT_THAT(this->fs().CreateDir(deep), IsOk());
+  ASSERT_THAT(this->fs().CreateDir(deep + "/"), IsOk());
   EXPECT_TRUE(this->fs().FileExists(this->Path("x/y")));
   this->Write(JoinPath(deep, "f"), "x");
   EXPECT_EQ(this->Read(JoinPath(deep, "f")), "x");
-  ASSERT_TRUE(IsOk(this->fs().SyncDir(deep)));
+  ASSERT_THAT(this->fs().SyncDir(deep), IsOk());
 }
 
 TYPED_TEST(FileSystemTest, CreateDirOverAFileFails) {
   this->Write(this->Path("f"), "x");
-  EXPECT_TRUE(HasCode(this->fs().CreateDir(this->Path("f/sub")), Code::kIOError));
+  EXPECT_THAT(this->fs().CreateDir(this->Path("f/sub")), StatusIs(Code::kIOError));
 }
 
 TYPED_TEST(FileSystemTest, FileSizeCountsUnsyncedBytes) {
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(this->Path("f"));
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append("12345")));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT((*f)->Append("12345"), IsOk());
   EXPECT_EQ(this->fs().FileSize(this->Path("f")).value_or(0), 5u);
 }
 
 TYPED_TEST(FileSystemTest, MissingFileIsNotFound) {
   const std::string path = this->Path("missing");
   EXPECT_FALSE(this->fs().FileExists(path));
-  EXPECT_TRUE(HasCode(this->fs().NewSequentialFile(path).status(), Code::kNotFound, path));
+  EXPECT_THAT(this->fs().NewSequentialFile(path).status(),
+              StatusIs(Code::kNotFound, HasSubstr(path)));
   std::string contents;
-  EXPECT_TRUE(HasCode(this->fs().ReadFile(path, &contents), Code::kNotFound, path));
-  EXPECT_TRUE(HasCode(this->fs().FileSize(path).status(), Code::kNotFound, path));
-  EXPECT_TRUE(HasCode(this->fs().ListDir(path).status(), Code::kNotFound, path));
-  EXPECT_TRUE(HasCode(this->fs().SyncDir(path), Code::kNotFound, path));
+  EXPECT_THAT(this->fs().ReadFile(path, &contents), StatusIs(Code::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(this->fs().FileSize(path).status(), StatusIs(Code::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(this->fs().ListDir(path).status(), StatusIs(Code::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(this->fs().SyncDir(path), StatusIs(Code::kNotFound, HasSubstr(path)));
 }
 
 TYPED_TEST(FileSystemTest, NewFileInAMissingDirectoryIsNotFound) {
   const std::string path = this->Path("no/such/dir/f");
-  EXPECT_TRUE(HasCode(this->fs().NewWritableFile(path).status(), Code::kNotFound, path));
-  EXPECT_TRUE(HasCode(this->fs().NewAppendableFile(path).status(), Code::kNotFound, path));
-  EXPECT_TRUE(HasCode(this->fs().LockFile(path).status(), Code::kNotFound, path));
+  EXPECT_THAT(this->fs().NewWritableFile(path).status(),
+              StatusIs(Code::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(this->fs().NewAppendableFile(path).status(),
+              StatusIs(Code::kNotFound, HasSubstr(path)));
+  EXPECT_THAT(this->fs().LockFile(path).status(), StatusIs(Code::kNotFound, HasSubstr(path)));
 }
 
 TYPED_TEST(FileSystemTest, SecondLockOfTheSamePathIsBusy) {
   const std::string path = this->Path("LOCK");
   Result<std::unique_ptr<FileLock>> first = this->fs().LockFile(path);
-  ASSERT_TRUE(IsOk(first.status()));
+  ASSERT_THAT(first.status(), IsOk());
   EXPECT_TRUE(this->fs().FileExists(path));
-  EXPECT_TRUE(HasCode(this->fs().LockFile(path).status(), Code::kBusy,
-                      "database directory is locked by another Db or process: " + path));
+  EXPECT_THAT(
+      this->fs().LockFile(path).status(),
+      StatusIs(Code::kBusy,
+               HasSubstr("database directory is locked by another Db or process: " + path)));
 }
 
 TYPED_TEST(FileSystemTest, DestroyingALockReleasesIt) {
   const std::string path = this->Path("LOCK");
   {
     Result<std::unique_ptr<FileLock>> first = this->fs().LockFile(path);
-    ASSERT_TRUE(IsOk(first.status()));
+    ASSERT_THAT(first.status(), IsOk());
   }
   Result<std::unique_ptr<FileLock>> second = this->fs().LockFile(path);
-  EXPECT_TRUE(IsOk(second.status()));
+  EXPECT_THAT(second.status(), IsOk());
 }
 
 TYPED_TEST(FileSystemTest, SequentialReadAndSkipStopAtTheEnd) {
   const std::string path = this->Path("f");
   this->Write(path, "0123456789");
   Result<std::unique_ptr<SequentialFile>> r = this->fs().NewSequentialFile(path);
-  ASSERT_TRUE(IsOk(r.status()));
+  ASSERT_THAT(r.status(), IsOk());
   EXPECT_EQ((*r)->path(), path);
   std::string out;
-  ASSERT_TRUE(IsOk((*r)->Read(3, &out)));
+  ASSERT_THAT((*r)->Read(3, &out), IsOk());
   EXPECT_EQ(out, "012");
-  ASSERT_TRUE(IsOk((*r)->Skip(4)));
-  ASSERT_TRUE(IsOk((*r)->Read(100, &out)));
+  ASSERT_THAT((*r)->Skip(4), IsOk());
+  ASSERT_THAT((*r)->Read(100, &out), IsOk());
   EXPECT_EQ(out, "789");
-  ASSERT_TRUE(IsOk((*r)->Read(100, &out)));
+  ASSERT_THAT((*r)->Read(100, &out), IsOk());
   EXPECT_EQ(out, "");
-  ASSERT_TRUE(IsOk((*r)->Skip(UINT64_MAX)));
-  ASSERT_TRUE(IsOk((*r)->Read(1, &out)));
+  ASSERT_THAT((*r)->Skip(UINT64_MAX), IsOk());
+  ASSERT_THAT((*r)->Read(1, &out), IsOk());
   EXPECT_EQ(out, "");
 }
 
@@ -287,20 +283,20 @@ TYPED_TEST(FileSystemTest, SkipPastTheEndReadsNothing) {
   const std::string path = this->Path("f");
   this->Write(path, "0123");
   Result<std::unique_ptr<SequentialFile>> r = this->fs().NewSequentialFile(path);
-  ASSERT_TRUE(IsOk(r.status()));
-  ASSERT_TRUE(IsOk((*r)->Skip(UINT64_MAX)));
+  ASSERT_THAT(r.status(), IsOk());
+  ASSERT_THAT((*r)->Skip(UINT64_MAX), IsOk());
   std::string out = "junk";
-  ASSERT_TRUE(IsOk((*r)->Read(4, &out)));
+  ASSERT_THAT((*r)->Read(4, &out), IsOk());
   EXPECT_EQ(out, "");
 }
 
 TYPED_TEST(FileSystemTest, CallsAfterCloseAreInvalidArgument) {
   Result<std::unique_ptr<WritableFile>> f = this->fs().NewWritableFile(this->Path("f"));
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Close()));
-  EXPECT_TRUE(HasCode((*f)->Append("x"), Code::kInvalidArgument, "closed"));
-  EXPECT_TRUE(HasCode((*f)->Sync(), Code::kInvalidArgument, "closed"));
-  EXPECT_TRUE(HasCode((*f)->Close(), Code::kInvalidArgument, "closed"));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT((*f)->Close(), IsOk());
+  EXPECT_THAT((*f)->Append("x"), StatusIs(Code::kInvalidArgument, HasSubstr("closed")));
+  EXPECT_THAT((*f)->Sync(), StatusIs(Code::kInvalidArgument, HasSubstr("closed")));
+  EXPECT_THAT((*f)->Close(), StatusIs(Code::kInvalidArgument, HasSubstr("closed")));
 }
 
 // ---- POSIX only ----
@@ -314,10 +310,10 @@ TEST(PosixFileSystemTest, ErrorsNameTheOperationPathAndErrno) {
   PosixEnv env;
   const std::string path = JoinPath(env.root, "missing");
   std::string contents;
-  EXPECT_TRUE(HasCode(env.fs->ReadFile(path, &contents), Code::kNotFound,
-                      "open " + path + ": No such file or directory"));
-  EXPECT_TRUE(HasCode(env.fs->ReadFile(env.root, &contents), Code::kIOError,
-                      "read " + env.root + ": Is a directory"));
+  EXPECT_THAT(env.fs->ReadFile(path, &contents),
+              StatusIs(Code::kNotFound, HasSubstr("open " + path + ": No such file or directory")));
+  EXPECT_THAT(env.fs->ReadFile(env.root, &contents),
+              StatusIs(Code::kIOError, HasSubstr("read " + env.root + ": Is a directory")));
 }
 
 // ---- Paths ----

@@ -1,5 +1,6 @@
 // SimFileSystem's hooks for crash models: Clone, SetDurableContents, the pending directory
 // entries (PendingDirEntries, MakeEntryDurable) and IsDurableName.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,7 +11,8 @@
 
 #include "io/sim_test_util.h"
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb {
 
@@ -23,9 +25,10 @@ static void PrintTo(const SimFileSystem::PendingDirEntry& e, std::ostream* os) {
 namespace {
 
 using ::memdb::test::Describe;
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
 using ::memdb::test::Write;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 using Pending = SimFileSystem::PendingDirEntry;
 using UnsyncedWrite = SimFileSystem::UnsyncedWrite;
@@ -35,18 +38,18 @@ std::string Read(SimFileSystem& fs, const std::string& path) {
   std::string contents;
   Status s = fs.ReadFile(path, &contents);
   if (s.IsNotFound()) return "<missing>";
-  EXPECT_TRUE(IsOk(s));
+  EXPECT_THAT(s, IsOk());
   return contents;
 }
 
 class SimCloneTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(IsOk(fs_.CreateDir("db"))); }
+  void SetUp() override { ASSERT_THAT(fs_.CreateDir("db"), IsOk()); }
 
   // Writes, syncs and dir-syncs `path` in fs_.
   void WriteDurably(const std::string& path, std::string_view data) {
     Write(fs_, path, data, /*sync=*/true);
-    ASSERT_TRUE(IsOk(fs_.SyncDir(DirName(path))));
+    ASSERT_THAT(fs_.SyncDir(DirName(path)), IsOk());
   }
 
   SimFileSystem fs_;
@@ -60,9 +63,9 @@ TEST_F(SimCloneTest, ContentDigestTellsDiskImagesApart) {
 
   // The same image built independently has the same digest.
   SimFileSystem twin;
-  ASSERT_TRUE(IsOk(twin.CreateDir("db")));
+  ASSERT_THAT(twin.CreateDir("db"), IsOk());
   Write(twin, "db/a", "base", /*sync=*/true);
-  ASSERT_TRUE(IsOk(twin.SyncDir("db")));
+  ASSERT_THAT(twin.SyncDir("db"), IsOk());
   Write(twin, "db/a", "+pending", /*sync=*/false, /*truncate=*/false);
   EXPECT_EQ(twin.ContentDigest(), fs_.ContentDigest());
 
@@ -75,15 +78,15 @@ TEST_F(SimCloneTest, ContentDigestTellsDiskImagesApart) {
   crashed->Crash();
   EXPECT_NE(crashed->ContentDigest(), fs_.ContentDigest());
   std::shared_ptr<SimFileSystem> flipped = crashed->Clone();
-  ASSERT_TRUE(IsOk(flipped->FlipBit("db/a", 3)));
+  ASSERT_THAT(flipped->FlipBit("db/a", 3), IsOk());
   EXPECT_NE(flipped->ContentDigest(), crashed->ContentDigest());
   std::shared_ptr<SimFileSystem> renamed = crashed->Clone();
-  ASSERT_TRUE(IsOk(renamed->Rename("db/a", "db/b")));
+  ASSERT_THAT(renamed->Rename("db/a", "db/b"), IsOk());
   EXPECT_NE(renamed->ContentDigest(), crashed->ContentDigest());
-  ASSERT_TRUE(IsOk(renamed->SyncDir("db")));
+  ASSERT_THAT(renamed->SyncDir("db"), IsOk());
   std::shared_ptr<SimFileSystem> renamed_back = renamed->Clone();
-  ASSERT_TRUE(IsOk(renamed_back->Rename("db/b", "db/a")));
-  ASSERT_TRUE(IsOk(renamed_back->SyncDir("db")));
+  ASSERT_THAT(renamed_back->Rename("db/b", "db/a"), IsOk());
+  ASSERT_THAT(renamed_back->SyncDir("db"), IsOk());
   EXPECT_EQ(renamed_back->ContentDigest(), crashed->ContentDigest());
   SimFileSystem ab, a_b;
   Write(ab, "ab", "", /*sync=*/true);
@@ -99,8 +102,8 @@ TEST_F(SimCloneTest, WritingAndCrashingTheCloneLeavesTheOriginalAlone) {
 
   Write(*clone, "db/a", "+clone", /*sync=*/true, /*truncate=*/false);
   Write(*clone, "db/b", "new", /*sync=*/true);
-  ASSERT_TRUE(IsOk(clone->SyncDir("db")));
-  ASSERT_TRUE(IsOk(clone->FlipBit("db/a", 0)));
+  ASSERT_THAT(clone->SyncDir("db"), IsOk());
+  ASSERT_THAT(clone->FlipBit("db/a", 0), IsOk());
   clone->Crash();
 
   EXPECT_EQ(Describe(fs_), before);
@@ -115,8 +118,8 @@ TEST_F(SimCloneTest, WritingAndCrashingTheOriginalLeavesTheCloneAlone) {
   const std::string before = Describe(*clone);
 
   Write(fs_, "db/a", "+more", /*sync=*/true, /*truncate=*/false);
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/new")));
-  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  ASSERT_THAT(fs_.RemoveFile("db/new"), IsOk());
+  ASSERT_THAT(fs_.SyncDir("db"), IsOk());
   fs_.Crash();
 
   EXPECT_EQ(Describe(*clone), before);
@@ -130,9 +133,9 @@ TEST_F(SimCloneTest, CrashOnTheCloneKeepsWhatCrashOnTheOriginalKeeps) {
   WriteDurably("db/trunc", "old content");
   Write(fs_, "db/trunc", "new", /*sync=*/false);  // unsynced truncation
   WriteDurably("db/removed", "still durable");
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/removed")));
-  Write(fs_, "db/unnamed", "synced data", /*sync=*/true);     // entry never dir-synced
-  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/log", "he")));  // a crash model's choice
+  ASSERT_THAT(fs_.RemoveFile("db/removed"), IsOk());
+  Write(fs_, "db/unnamed", "synced data", /*sync=*/true);       // entry never dir-synced
+  ASSERT_THAT(fs_.SetDurableContents("db/log", "he"), IsOk());  // a crash model's choice
 
   std::shared_ptr<SimFileSystem> clone = fs_.Clone();
   EXPECT_EQ(Describe(*clone), Describe(fs_));
@@ -153,13 +156,13 @@ TEST_F(SimCloneTest, CrashOnTheCloneKeepsWhatCrashOnTheOriginalKeeps) {
 TEST_F(SimCloneTest, AnInodeWithTwoEntriesStaysOneInodeInTheClone) {
   WriteDurably("db/a", "data");
   // Visible entry "b" and durable entry "a" now name the same inode.
-  ASSERT_TRUE(IsOk(fs_.Rename("db/a", "db/b")));
+  ASSERT_THAT(fs_.Rename("db/a", "db/b"), IsOk());
   std::shared_ptr<SimFileSystem> clone = fs_.Clone();
 
   // Damage through the visible name shows through the durable one.
-  ASSERT_TRUE(IsOk(clone->WriteAt("db/b", 0, "D")));
+  ASSERT_THAT(clone->WriteAt("db/b", 0, "D"), IsOk());
   EXPECT_EQ(clone->DurableContents("db/a").value(), "Data");
-  ASSERT_TRUE(IsOk(clone->SetDurableContents("db/b", "chosen")));
+  ASSERT_THAT(clone->SetDurableContents("db/b", "chosen"), IsOk());
   EXPECT_EQ(clone->DurableContents("db/a").value(), "chosen");
   clone->Crash();
   EXPECT_EQ(Read(*clone, "db/a"), "chosen");
@@ -169,15 +172,15 @@ TEST_F(SimCloneTest, AnInodeWithTwoEntriesStaysOneInodeInTheClone) {
 
 TEST_F(SimCloneTest, CloneHasNoLocksOrHandlesOfTheOriginal) {
   Result<std::unique_ptr<FileLock>> lock = fs_.LockFile("db/LOCK");
-  ASSERT_TRUE(IsOk(lock.status()));
+  ASSERT_THAT(lock.status(), IsOk());
   Result<std::unique_ptr<WritableFile>> f = fs_.NewWritableFile("db/a");
-  ASSERT_TRUE(IsOk(f.status()));
+  ASSERT_THAT(f.status(), IsOk());
   std::shared_ptr<SimFileSystem> clone = fs_.Clone();
 
-  EXPECT_TRUE(IsOk(clone->LockFile("db/LOCK").status()));
-  EXPECT_TRUE(HasCode(fs_.LockFile("db/LOCK").status(), Code::kBusy));
+  EXPECT_THAT(clone->LockFile("db/LOCK").status(), IsOk());
+  EXPECT_THAT(fs_.LockFile("db/LOCK").status(), StatusIs(Code::kBusy));
   // The original's handle writes to the original's inode only.
-  ASSERT_TRUE(IsOk((*f)->Append("x")));
+  ASSERT_THAT((*f)->Append("x"), IsOk());
   EXPECT_EQ(Read(fs_, "db/a"), "x");
   EXPECT_EQ(Read(*clone, "db/a"), "");
 }
@@ -187,11 +190,11 @@ TEST(SimCloneConcurrencyTest, CloneWhileAnotherThreadWrites) {
   constexpr int kAppends = 2000;
   std::thread writer([&fs] {
     Result<std::unique_ptr<WritableFile>> f = fs.NewWritableFile("log");
-    ASSERT_TRUE(IsOk(f.status()));
+    ASSERT_THAT(f.status(), IsOk());
     for (int i = 0; i < kAppends; ++i) {
-      ASSERT_TRUE(IsOk((*f)->Append("abc")));
+      ASSERT_THAT((*f)->Append("abc"), IsOk());
       if (i % 5 == 0) {
-        ASSERT_TRUE(IsOk((*f)->Sync()));
+        ASSERT_THAT((*f)->Sync(), IsOk());
       }
     }
   });
@@ -211,11 +214,11 @@ TEST(SimCloneConcurrencyTest, CloneWhileAnotherThreadWrites) {
 TEST_F(SimCloneTest, SetDurableContentsChangesWhatCrashKeepsButNotReads) {
   WriteDurably("db/a", "abc");
   Write(fs_, "db/a", "def", /*sync=*/false, /*truncate=*/false);
-  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/a", "abcd")));
+  ASSERT_THAT(fs_.SetDurableContents("db/a", "abcd"), IsOk());
 
   EXPECT_EQ(Read(fs_, "db/a"), "abcdef");
   Result<SimFileSystem::FileState> st = fs_.InspectFile("db/a");
-  ASSERT_TRUE(IsOk(st.status()));
+  ASSERT_THAT(st.status(), IsOk());
   EXPECT_EQ(st->durable, "abcd");
   EXPECT_EQ(st->unsynced, (std::vector<UnsyncedWrite>{{3, 3}}));
   EXPECT_EQ(fs_.DurableContents("db/a").value(), "abcd");
@@ -226,20 +229,20 @@ TEST_F(SimCloneTest, SetDurableContentsChangesWhatCrashKeepsButNotReads) {
 TEST_F(SimCloneTest, SyncAfterSetDurableContentsMakesDurableEqualCurrent) {
   WriteDurably("db/a", "abc");
   Result<std::unique_ptr<WritableFile>> f = fs_.NewAppendableFile("db/a");
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append("de")));
-  ASSERT_TRUE(IsOk(fs_.SetDurableContents("db/a", "XYZW")));
-  ASSERT_TRUE(IsOk((*f)->Sync()));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT((*f)->Append("de"), IsOk());
+  ASSERT_THAT(fs_.SetDurableContents("db/a", "XYZW"), IsOk());
+  ASSERT_THAT((*f)->Sync(), IsOk());
   EXPECT_EQ(fs_.DurableContents("db/a").value(), "abcde");
   fs_.Crash();
   EXPECT_EQ(Read(fs_, "db/a"), "abcde");
 }
 
 TEST_F(SimCloneTest, SetDurableContentsOfAMissingFileIsNotFound) {
-  EXPECT_TRUE(HasCode(fs_.SetDurableContents("db/none", "x"), Code::kNotFound));
+  EXPECT_THAT(fs_.SetDurableContents("db/none", "x"), StatusIs(Code::kNotFound));
   WriteDurably("db/gone", "x");
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/gone")));  // durable but not visible
-  EXPECT_TRUE(HasCode(fs_.SetDurableContents("db/gone", "y"), Code::kNotFound));
+  ASSERT_THAT(fs_.RemoveFile("db/gone"), IsOk());  // durable but not visible
+  EXPECT_THAT(fs_.SetDurableContents("db/gone", "y"), StatusIs(Code::kNotFound));
   EXPECT_EQ(fs_.DurableContents("db/gone").value(), "x");
 }
 
@@ -251,8 +254,8 @@ TEST_F(SimCloneTest, PendingDirEntriesListsCreateRemoveAndRenameOver) {
   EXPECT_EQ(fs_.PendingDirEntries(), std::vector<Pending>{});
 
   Write(fs_, "db/fresh", "f", /*sync=*/true);
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/gone")));
-  ASSERT_TRUE(IsOk(fs_.Rename("db/new", "db/old")));
+  ASSERT_THAT(fs_.RemoveFile("db/gone"), IsOk());
+  ASSERT_THAT(fs_.Rename("db/new", "db/old"), IsOk());
   Write(fs_, "top", "t", /*sync=*/false);
   Write(fs_, "db/keep", "rewritten", /*sync=*/false);  // same inode: not a directory change
 
@@ -263,13 +266,13 @@ TEST_F(SimCloneTest, PendingDirEntriesListsCreateRemoveAndRenameOver) {
                                          {"db", "new", false, true, false},
                                          {"db", "old", true, true, false},
                                      }));
-  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  ASSERT_THAT(fs_.SyncDir("db"), IsOk());
   EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{".", "top", true, false, false}}));
 }
 
 TEST_F(SimCloneTest, PendingRemoveThenRecreateIsADifferentInode) {
   WriteDurably("db/a", "v1");
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
+  ASSERT_THAT(fs_.RemoveFile("db/a"), IsOk());
   Write(fs_, "db/a", "v2", /*sync=*/true);
   EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{"db", "a", true, true, false}}));
 }
@@ -279,7 +282,7 @@ TEST_F(SimCloneTest, MakeEntryDurableOfOneOfTwoCreatesKeepsOnlyThatOneAcrossCras
   Write(fs_, "db/b", "B", /*sync=*/true);
   const uint64_t dir_syncs = fs_.stats().dir_syncs;
 
-  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "a")));
+  ASSERT_THAT(fs_.MakeEntryDurable("db", "a"), IsOk());
   EXPECT_EQ(fs_.PendingDirEntries(), (std::vector<Pending>{{"db", "b", true, false, false}}));
   EXPECT_TRUE(fs_.IsDurableName("db/a"));
   EXPECT_FALSE(fs_.IsDurableName("db/b"));
@@ -292,10 +295,10 @@ TEST_F(SimCloneTest, MakeEntryDurableOfOneOfTwoCreatesKeepsOnlyThatOneAcrossCras
 TEST_F(SimCloneTest, RenameOverKeptByMakeEntryDurableSurvivesWithTheNewContent) {
   WriteDurably("db/CURRENT", "old");
   Write(fs_, "db/CURRENT.tmp", "new", /*sync=*/true);
-  ASSERT_TRUE(IsOk(fs_.Rename("db/CURRENT.tmp", "db/CURRENT")));
+  ASSERT_THAT(fs_.Rename("db/CURRENT.tmp", "db/CURRENT"), IsOk());
   std::shared_ptr<SimFileSystem> lost = fs_.Clone();
 
-  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "CURRENT")));
+  ASSERT_THAT(fs_.MakeEntryDurable("db", "CURRENT"), IsOk());
   EXPECT_EQ(fs_.PendingDirEntries(), std::vector<Pending>{});  // the tmp name was never durable
   fs_.Crash();
   EXPECT_EQ(Read(fs_, "db/CURRENT"), "new");
@@ -308,9 +311,9 @@ TEST_F(SimCloneTest, RenameOverKeptByMakeEntryDurableSurvivesWithTheNewContent) 
 TEST_F(SimCloneTest, MakeEntryDurableOfARemoveKeepsTheRemoval) {
   WriteDurably("db/a", "a");
   WriteDurably("db/b", "b");
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/b")));
-  ASSERT_TRUE(IsOk(fs_.MakeEntryDurable("db", "a")));
+  ASSERT_THAT(fs_.RemoveFile("db/a"), IsOk());
+  ASSERT_THAT(fs_.RemoveFile("db/b"), IsOk());
+  ASSERT_THAT(fs_.MakeEntryDurable("db", "a"), IsOk());
   EXPECT_FALSE(fs_.IsDurableName("db/a"));
   fs_.Crash();
   EXPECT_EQ(Read(fs_, "db/a"), "<missing>");
@@ -318,28 +321,30 @@ TEST_F(SimCloneTest, MakeEntryDurableOfARemoveKeepsTheRemoval) {
 }
 
 TEST_F(SimCloneTest, MakeEntryDurableErrorsAndNoOps) {
-  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("nodir", "a"), Code::kNotFound, "does not exist"));
+  EXPECT_THAT(fs_.MakeEntryDurable("nodir", "a"),
+              StatusIs(Code::kNotFound, HasSubstr("does not exist")));
   WriteDurably("db/file", "x");
-  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db/file", "a"), Code::kIOError, "not a directory"));
-  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db", "x/y"), Code::kInvalidArgument));
-  EXPECT_TRUE(HasCode(fs_.MakeEntryDurable("db", ""), Code::kInvalidArgument));
+  EXPECT_THAT(fs_.MakeEntryDurable("db/file", "a"),
+              StatusIs(Code::kIOError, HasSubstr("not a directory")));
+  EXPECT_THAT(fs_.MakeEntryDurable("db", "x/y"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(fs_.MakeEntryDurable("db", ""), StatusIs(Code::kInvalidArgument));
   // Nothing pending: no change.
-  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("db", "file")));
-  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("db", "absent")));
+  EXPECT_THAT(fs_.MakeEntryDurable("db", "file"), IsOk());
+  EXPECT_THAT(fs_.MakeEntryDurable("db", "absent"), IsOk());
   EXPECT_TRUE(fs_.IsDurableName("db/file"));
   EXPECT_FALSE(fs_.IsDurableName("db/absent"));
   // The directory path is normalised.
   Write(fs_, "db/n", "n", /*sync=*/true);
-  EXPECT_TRUE(IsOk(fs_.MakeEntryDurable("./db/", "n")));
+  EXPECT_THAT(fs_.MakeEntryDurable("./db/", "n"), IsOk());
   EXPECT_TRUE(fs_.IsDurableName("db/n"));
 }
 
 TEST_F(SimCloneTest, IsDurableNameFollowsDirectorySyncs) {
   Write(fs_, "db/a", "a", /*sync=*/true);
   EXPECT_FALSE(fs_.IsDurableName("db/a"));
-  ASSERT_TRUE(IsOk(fs_.SyncDir("db")));
+  ASSERT_THAT(fs_.SyncDir("db"), IsOk());
   EXPECT_TRUE(fs_.IsDurableName("./db//a"));
-  ASSERT_TRUE(IsOk(fs_.RemoveFile("db/a")));
+  ASSERT_THAT(fs_.RemoveFile("db/a"), IsOk());
   EXPECT_TRUE(fs_.IsDurableName("db/a"));  // the removal is not durable yet
   EXPECT_FALSE(fs_.IsDurableName("db"));   // directories are not entries
   EXPECT_FALSE(fs_.IsDurableName("nodir/a"));

@@ -1,48 +1,48 @@
 // SimFileSystem::Clone shares file bytes copy-on-write: a clone and its original must stay
 // independent under every mutation, in both directions, and Clone must not copy file bytes.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "memdb/io/sim_file_system.h"
 #include "io/sim_test_util.h"
-#include "test_support.h"
+#include "memdb/io/sim_file_system.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
 using ::memdb::test::Append;
 using ::memdb::test::Describe;
-using ::memdb::test::IsOk;
+using ::memdb::testing::IsOk;
 
 // A disk whose files cover the interesting sharing states of an inode: synced (current and
 // durable one string), synced then appended, truncated by NewWritableFile, durable replaced by
 // SetDurableContents, never synced, and a synced file renamed (two entries, one inode).
 void Populate(SimFileSystem& fs) {
-  ASSERT_TRUE(IsOk(fs.CreateDir("db")));
+  ASSERT_THAT(fs.CreateDir("db"), IsOk());
   Append(fs, "db/synced", "synced-bytes", /*sync=*/true);
   Append(fs, "db/tail", "head", /*sync=*/true);
   Append(fs, "db/tail", "+tail", /*sync=*/false);
   Append(fs, "db/trunc", "old content", /*sync=*/true);
-  ASSERT_TRUE(IsOk(fs.SyncDir("db")));
+  ASSERT_THAT(fs.SyncDir("db"), IsOk());
   {
     Result<std::unique_ptr<WritableFile>> f = fs.NewWritableFile("db/trunc");
-    ASSERT_TRUE(IsOk(f.status()));
-    ASSERT_TRUE(IsOk((*f)->Append("new")));
+    ASSERT_THAT(f.status(), IsOk());
+    ASSERT_THAT((*f)->Append("new"), IsOk());
   }
   Append(fs, "db/replaced", "abcdef", /*sync=*/true);
-  ASSERT_TRUE(IsOk(fs.SyncDir("db")));
+  ASSERT_THAT(fs.SyncDir("db"), IsOk());
   Append(fs, "db/replaced", "ghi", /*sync=*/false);
-  ASSERT_TRUE(IsOk(fs.SetDurableContents("db/replaced", "abXY")));
+  ASSERT_THAT(fs.SetDurableContents("db/replaced", "abXY"), IsOk());
   Append(fs, "db/unsynced", "volatile", /*sync=*/false);
   Append(fs, "db/moved", "moved-bytes", /*sync=*/true);
-  ASSERT_TRUE(IsOk(fs.SyncDir("db")));
-  ASSERT_TRUE(IsOk(fs.Rename("db/moved", "db/moved2")));
+  ASSERT_THAT(fs.SyncDir("db"), IsOk());
+  ASSERT_THAT(fs.Rename("db/moved", "db/moved2"), IsOk());
 }
 
 const std::vector<std::string> kFiles = {"db/synced",   "db/tail",     "db/trunc",
@@ -61,29 +61,29 @@ std::vector<Mutation> Mutations() {
        [](SimFileSystem& fs, const std::string& p) { Append(fs, p, "+sync", /*sync=*/true); }},
       {"Sync", [](SimFileSystem& fs, const std::string& p) { Append(fs, p, "", true); }},
       {"WriteAt0",
-       [](SimFileSystem& fs, const std::string& p) { ASSERT_TRUE(IsOk(fs.WriteAt(p, 0, "W"))); }},
+       [](SimFileSystem& fs, const std::string& p) { ASSERT_THAT(fs.WriteAt(p, 0, "W"), IsOk()); }},
       {"WriteAtEnd",
        [](SimFileSystem& fs, const std::string& p) {
-         ASSERT_TRUE(IsOk(fs.WriteAt(p, fs.FileSize(p).value(), "END")));
+         ASSERT_THAT(fs.WriteAt(p, fs.FileSize(p).value(), "END"), IsOk());
        }},
       {"FlipBit",
-       [](SimFileSystem& fs, const std::string& p) { ASSERT_TRUE(IsOk(fs.FlipBit(p, 9))); }},
+       [](SimFileSystem& fs, const std::string& p) { ASSERT_THAT(fs.FlipBit(p, 9), IsOk()); }},
       {"TruncateFile",
-       [](SimFileSystem& fs, const std::string& p) { ASSERT_TRUE(IsOk(fs.TruncateFile(p, 2))); }},
+       [](SimFileSystem& fs, const std::string& p) { ASSERT_THAT(fs.TruncateFile(p, 2), IsOk()); }},
       {"TruncateThenAppend",
        [](SimFileSystem& fs, const std::string& p) {
-         ASSERT_TRUE(IsOk(fs.TruncateFile(p, 1)));
+         ASSERT_THAT(fs.TruncateFile(p, 1), IsOk());
          Append(fs, p, "zz", /*sync=*/false);
        }},
       {"NewWritableFile",
        [](SimFileSystem& fs, const std::string& p) {
          Result<std::unique_ptr<WritableFile>> f = fs.NewWritableFile(p);
-         ASSERT_TRUE(IsOk(f.status()));
-         ASSERT_TRUE(IsOk((*f)->Append("fresh")));
+         ASSERT_THAT(f.status(), IsOk());
+         ASSERT_THAT((*f)->Append("fresh"), IsOk());
        }},
       {"SetDurableContents",
        [](SimFileSystem& fs, const std::string& p) {
-         ASSERT_TRUE(IsOk(fs.SetDurableContents(p, "chosen")));
+         ASSERT_THAT(fs.SetDurableContents(p, "chosen"), IsOk());
        }},
       {"Crash", [](SimFileSystem& fs, const std::string&) { fs.Crash(); }},
       {"CrashThenAppend",
@@ -119,7 +119,7 @@ TEST(SimCowTest, CloneAndOriginalStayIndependentUnderEveryMutation) {
         // The untouched disk still takes its own writes without disturbing the mutated one.
         const std::string mutated_state = Describe(mutated);
         Append(other, path, "+other", /*sync=*/true);
-        ASSERT_TRUE(IsOk(other.FlipBit(path, 0)));
+        ASSERT_THAT(other.FlipBit(path, 0), IsOk());
         other.Crash();
         EXPECT_EQ(Describe(mutated), mutated_state);
       }
@@ -136,13 +136,13 @@ TEST(SimCowTest, ClonesOfClonesAndSequentialReadsStayIndependent) {
 
   // A reader opened on the original keeps reading the original's bytes while clones write.
   Result<std::unique_ptr<SequentialFile>> reader = fs.NewSequentialFile("db/tail");
-  ASSERT_TRUE(IsOk(reader.status()));
+  ASSERT_THAT(reader.status(), IsOk());
   std::string chunk;
-  ASSERT_TRUE(IsOk((*reader)->Read(4, &chunk)));
+  ASSERT_THAT((*reader)->Read(4, &chunk), IsOk());
   EXPECT_EQ(chunk, "head");
-  ASSERT_TRUE(IsOk(a->WriteAt("db/tail", 4, "#####")));
+  ASSERT_THAT(a->WriteAt("db/tail", 4, "#####"), IsOk());
   Append(*b, "db/tail", "+b", /*sync=*/true);
-  ASSERT_TRUE(IsOk((*reader)->Read(100, &chunk)));
+  ASSERT_THAT((*reader)->Read(100, &chunk), IsOk());
   EXPECT_EQ(chunk, "+tail");
 
   b->Crash();
@@ -152,7 +152,7 @@ TEST(SimCowTest, ClonesOfClonesAndSequentialReadsStayIndependent) {
   EXPECT_EQ(a->DurableContents("db/tail").value(), "head#####");
   EXPECT_EQ(b->DurableContents("db/tail").value(), "head+tail+b");
   std::string read;
-  ASSERT_TRUE(IsOk(a->ReadFile("db/tail", &read)));
+  ASSERT_THAT(a->ReadFile("db/tail", &read), IsOk());
   EXPECT_EQ(read, "head#####");
 }
 
@@ -167,15 +167,15 @@ std::string Record(int i) {
 TEST(SimCowTest, SyncedAppendsInterleavedWithClonesKeepEveryCloneAsItWas) {
   SimFileSystem fs;
   Result<std::unique_ptr<WritableFile>> f = fs.NewWritableFile("log");
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk(fs.SyncDir(".")));
+  ASSERT_THAT(f.status(), IsOk());
+  ASSERT_THAT(fs.SyncDir("."), IsOk());
   std::vector<std::shared_ptr<SimFileSystem>> clones;
   std::string expected;
   for (int i = 0; i < 50; ++i) {
     const std::string record = Record(i);
-    ASSERT_TRUE(IsOk((*f)->Append(record)));
+    ASSERT_THAT((*f)->Append(record), IsOk());
     if (i % 3 != 0) {
-      ASSERT_TRUE(IsOk((*f)->Sync()));
+      ASSERT_THAT((*f)->Sync(), IsOk());
     }
     expected += record;
     clones.push_back(fs.Clone());
@@ -184,36 +184,12 @@ TEST(SimCowTest, SyncedAppendsInterleavedWithClonesKeepEveryCloneAsItWas) {
   for (int i = 0; i < 50; ++i) {
     prefix += Record(i);
     std::string read;
-    ASSERT_TRUE(IsOk(clones[i]->ReadFile("log", &read)));
+    ASSERT_THAT(clones[i]->ReadFile("log", &read), IsOk());
     EXPECT_EQ(read, prefix);
   }
   std::string read;
-  ASSERT_TRUE(IsOk(fs.ReadFile("log", &read)));
+  ASSERT_THAT(fs.ReadFile("log", &read), IsOk());
   EXPECT_EQ(read, expected);
-}
-
-// Not a pass/fail test: prints how long Clone takes on a disk of 20 files of 32 KiB each
-// (synced, with an unsynced tail), for comparing implementations.
-TEST(SimCowTest, CloneTimeMeasurement) {
-  SimFileSystem fs;
-  ASSERT_TRUE(IsOk(fs.CreateDir("db")));
-  const std::string block(32 * 1024 - 100, 'x');
-  for (int i = 0; i < 20; ++i) {
-    const std::string path = "db/f" + std::to_string(i);
-    Append(fs, path, block, /*sync=*/true);
-    Append(fs, path, std::string(100, 'y'), /*sync=*/false);
-  }
-  ASSERT_TRUE(IsOk(fs.SyncDir("db")));
-  constexpr int kClones = 2000;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kClones; ++i) {
-    std::shared_ptr<SimFileSystem> clone = fs.Clone();
-    ASSERT_EQ(clone->AllFiles().size(), 20u);
-  }
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-  std::printf("[ measure  ] Clone of 20 files x 32 KiB: %.2f us per clone (%d clones)\n",
-              us / kClones, kClones);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #ifndef MEMDB_TESTS_IO_SIM_TEST_UTIL_H_
 #define MEMDB_TESTS_IO_SIM_TEST_UTIL_H_
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,7 +11,8 @@
 #include <string_view>
 
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 
@@ -19,12 +21,12 @@ inline void Write(SimFileSystem& fs, const std::string& path, std::string_view d
                   bool truncate = true) {
   Result<std::unique_ptr<WritableFile>> f =
       truncate ? fs.NewWritableFile(path) : fs.NewAppendableFile(path);
-  ASSERT_TRUE(IsOk(f.status()));
-  ASSERT_TRUE(IsOk((*f)->Append(data)));
+  ASSERT_THAT(f.status(), ::memdb::testing::IsOk());
+  ASSERT_THAT((*f)->Append(data), ::memdb::testing::IsOk());
   if (sync) {
-    ASSERT_TRUE(IsOk((*f)->Sync()));
+    ASSERT_THAT((*f)->Sync(), ::memdb::testing::IsOk());
   }
-  ASSERT_TRUE(IsOk((*f)->Close()));
+  ASSERT_THAT((*f)->Close(), ::memdb::testing::IsOk());
 }
 
 // Appends `data` to `path` (created when missing), optionally syncing it.
@@ -38,7 +40,7 @@ inline std::string Describe(SimFileSystem& fs) {
   std::string out;
   for (const std::string& path : fs.AllFiles()) {
     Result<SimFileSystem::FileState> st = fs.InspectFile(path);
-    EXPECT_TRUE(IsOk(st.status()));
+    EXPECT_THAT(st.status(), ::memdb::testing::IsOk());
     if (!st.ok()) continue;
     out += path + ": current=" + st->current + " durable=" + st->durable +
            " truncated=" + std::to_string(st->truncated) + " unsynced=";
@@ -48,7 +50,7 @@ inline std::string Describe(SimFileSystem& fs) {
     Result<std::string> durable = fs.DurableContents(path);
     out += " durable_name=" + (durable.ok() ? *durable : std::string("<none>"));
     std::string read;
-    EXPECT_TRUE(IsOk(fs.ReadFile(path, &read)));
+    EXPECT_THAT(fs.ReadFile(path, &read), ::memdb::testing::IsOk());
     out += " read=" + read + "\n";
   }
   for (const SimFileSystem::PendingDirEntry& p : fs.PendingDirEntries()) {

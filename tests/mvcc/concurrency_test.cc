@@ -22,7 +22,7 @@
 #include "memdb/mvcc/txn.h"
 #include "memdb/util/random.h"
 #include "memdb/util/status.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {

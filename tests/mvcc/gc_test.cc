@@ -2,6 +2,7 @@
 // is reclaimed -- as commits proceed, when the oldest snapshot ends, and on CollectGarbage.
 // Memory is observed through Db::GetStats(): after the last old snapshot is released the
 // counters must return exactly to what they were before it was taken.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -15,17 +16,15 @@
 #include "memdb/db/db.h"
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/txn.h"
+#include "memdb/testing/status_matchers.h"
 #include "memdb/util/status.h"
 
 namespace memdb {
 namespace {
 
-using Rows = std::vector<std::pair<std::string, std::string>>;
+using ::memdb::testing::IsOk;
 
-::testing::AssertionResult IsOk(const Status& s) {
-  if (s.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << s;
-}
+using Rows = std::vector<std::pair<std::string, std::string>>;
 
 std::string KeyOf(int i) {
   char buf[32];
@@ -47,10 +46,12 @@ uint64_t Footprint(std::string_view key, std::string_view value) {
 
 Rows ScanAll(Txn& txn, const ScanRange& range = ScanRange::Prefix("key:")) {
   Rows rows;
-  EXPECT_TRUE(IsOk(txn.Scan(range, [&](std::string_view k, std::string_view v) {
-    rows.emplace_back(k, v);
-    return true;
-  })));
+  EXPECT_THAT(txn.Scan(range,
+                       [&](std::string_view k, std::string_view v) {
+                         rows.emplace_back(k, v);
+                         return true;
+                       }),
+              IsOk());
   return rows;
 }
 
@@ -73,8 +74,8 @@ class GcTest : public ::testing::Test {
 
   void SetUp() override {
     Txn load = db_.Begin();
-    for (int i = 0; i < kKeys; ++i) ASSERT_TRUE(IsOk(load.Put(KeyOf(i), ValueOf(i, 0))));
-    ASSERT_TRUE(IsOk(load.Commit()));
+    for (int i = 0; i < kKeys; ++i) ASSERT_THAT(load.Put(KeyOf(i), ValueOf(i, 0)), IsOk());
+    ASSERT_THAT(load.Commit(), IsOk());
     db_.CollectGarbage();
     baseline_ = db_.GetStats();
     ASSERT_EQ(baseline_.versions, static_cast<uint64_t>(kKeys)) << StatsString(baseline_);
@@ -89,12 +90,12 @@ class GcTest : public ::testing::Test {
       Txn w = db_.Begin();
       for (int i = 0; i < kKeys; ++i) {
         if (i % 3 == round % 3 && round != last_round) {
-          ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
+          ASSERT_THAT(w.Delete(KeyOf(i)), IsOk());
         } else {
-          ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, round))));
+          ASSERT_THAT(w.Put(KeyOf(i), ValueOf(i, round)), IsOk());
         }
       }
-      ASSERT_TRUE(IsOk(w.Commit()));
+      ASSERT_THAT(w.Commit(), IsOk());
     }
   }
 
@@ -147,9 +148,9 @@ TEST_F(GcTest, MemoryReturnsToBaselineWhenTheOldSnapshotIsReleased) {
       EXPECT_EQ(old.Get(KeyOf(i)).value_or("<absent>"), ValueOf(i, 0));
     }
     if (std::string_view(release) == "Rollback") {
-      ASSERT_TRUE(IsOk(old.Rollback()));
+      ASSERT_THAT(old.Rollback(), IsOk());
     } else if (std::string_view(release) == "Commit") {
-      ASSERT_TRUE(IsOk(old.Commit()));
+      ASSERT_THAT(old.Commit(), IsOk());
     } else if (std::string_view(release) == "destructor") {
       Txn gone = std::move(old);
     } else {
@@ -179,11 +180,11 @@ TEST_F(GcTest, VersionsBetweenOpenSnapshotsThatNobodyReadsAreDropped) {
   EXPECT_EQ(ScanAll(middle), Expected(kKeys, 5));
   // Once the middle snapshot ends, its round is unreachable too; the next write of each key
   // drops it.
-  ASSERT_TRUE(IsOk(middle.Rollback()));
+  ASSERT_THAT(middle.Rollback(), IsOk());
   ASSERT_NO_FATAL_FAILURE(Churn(11, 11));
   EXPECT_EQ(db_.GetStats().versions, 2 * baseline_.versions) << StatsString(db_.GetStats());
   EXPECT_EQ(ScanAll(oldest), Expected(kKeys, 0));
-  ASSERT_TRUE(IsOk(oldest.Rollback()));
+  ASSERT_THAT(oldest.Rollback(), IsOk());
   ASSERT_NO_FATAL_FAILURE(Churn(0, 0));
   ExpectBaseline("after both snapshots ended");
 }
@@ -195,20 +196,21 @@ TEST_F(GcTest, TombstonedKeysLeaveTheIndexAfterGc) {
   // tenth baseline key too.
   for (int round = 0; round < 3; ++round) {
     Txn w = db_.Begin();
-    for (int i = 0; i < kTemp; ++i) ASSERT_TRUE(IsOk(w.Put("tmp:" + KeyOf(i), ValueOf(i, round))));
-    ASSERT_TRUE(IsOk(w.Commit()));
+    for (int i = 0; i < kTemp; ++i)
+      ASSERT_THAT(w.Put("tmp:" + KeyOf(i), ValueOf(i, round)), IsOk());
+    ASSERT_THAT(w.Commit(), IsOk());
   }
   uint64_t deleted_bytes = 0;
   int deleted = 0;
   {
     Txn w = db_.Begin();
-    for (int i = 0; i < kTemp; ++i) ASSERT_TRUE(IsOk(w.Delete("tmp:" + KeyOf(i))));
+    for (int i = 0; i < kTemp; ++i) ASSERT_THAT(w.Delete("tmp:" + KeyOf(i)), IsOk());
     for (int i = 0; i < kKeys; i += 10) {
-      ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
+      ASSERT_THAT(w.Delete(KeyOf(i)), IsOk());
       deleted_bytes += Footprint(KeyOf(i), ValueOf(i, 0));
       ++deleted;
     }
-    ASSERT_TRUE(IsOk(w.Commit()));
+    ASSERT_THAT(w.Commit(), IsOk());
   }
   const DbStats held = db_.GetStats();
   EXPECT_EQ(held.live_keys, static_cast<uint64_t>(kKeys - deleted)) << StatsString(held);
@@ -219,7 +221,7 @@ TEST_F(GcTest, TombstonedKeysLeaveTheIndexAfterGc) {
   // The old snapshot still sees every baseline key and none of the temporary ones.
   EXPECT_EQ(ScanAll(old), Expected(kKeys, 0));
   EXPECT_EQ(ScanAll(old, ScanRange::Prefix("tmp:")), Rows{});
-  ASSERT_TRUE(IsOk(old.Rollback()));
+  ASSERT_THAT(old.Rollback(), IsOk());
   db_.CollectGarbage();
 
   const DbStats after = db_.GetStats();
@@ -238,8 +240,8 @@ TEST_F(GcTest, TombstonedKeysLeaveTheIndexAfterGc) {
 TEST_F(GcTest, DeletesWithoutSnapshotsAreReclaimedAtOnce) {
   {
     Txn w = db_.Begin();
-    for (int i = 0; i < kKeys; i += 2) ASSERT_TRUE(IsOk(w.Delete(KeyOf(i))));
-    ASSERT_TRUE(IsOk(w.Commit()));
+    for (int i = 0; i < kKeys; i += 2) ASSERT_THAT(w.Delete(KeyOf(i)), IsOk());
+    ASSERT_THAT(w.Commit(), IsOk());
   }
   const DbStats s = db_.GetStats();
   EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys / 2)) << StatsString(s);
@@ -249,8 +251,8 @@ TEST_F(GcTest, DeletesWithoutSnapshotsAreReclaimedAtOnce) {
   // Re-creating them restores the baseline exactly.
   {
     Txn w = db_.Begin();
-    for (int i = 0; i < kKeys; i += 2) ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, 0))));
-    ASSERT_TRUE(IsOk(w.Commit()));
+    for (int i = 0; i < kKeys; i += 2) ASSERT_THAT(w.Put(KeyOf(i), ValueOf(i, 0)), IsOk());
+    ASSERT_THAT(w.Commit(), IsOk());
   }
   ExpectBaseline("after re-creating the deleted keys");
 }
@@ -277,24 +279,24 @@ TEST_F(GcTest, StaggeredSnapshotsReleasedOutOfOrderEachKeepTheirValues) {
     }
   };
   check("all open");
-  ASSERT_TRUE(IsOk(snaps[2].Rollback()));  // a middle one
+  ASSERT_THAT(snaps[2].Rollback(), IsOk());  // a middle one
   db_.CollectGarbage();
   check("after releasing round 2");
   // (GC works from the oldest snapshot -- the horizon -- so a middle release need not free
   // anything; it must not free what the others read, which `check` verifies.)
   EXPECT_LE(db_.GetStats().versions, peak);
-  ASSERT_TRUE(IsOk(snaps[0].Commit()));  // the oldest
+  ASSERT_THAT(snaps[0].Commit(), IsOk());  // the oldest
   db_.CollectGarbage();
   check("after releasing round 0");
   EXPECT_LT(db_.GetStats().versions, peak) << "releasing the oldest snapshot freed nothing";
-  ASSERT_TRUE(IsOk(snaps[3].Rollback()));
+  ASSERT_THAT(snaps[3].Rollback(), IsOk());
   db_.CollectGarbage();
   check("after releasing round 3's Txn, its Db iterator still open");
   // The Db iterator still pins round 3.
   Rows via_iter;
   for (Iterator& it = iters[0]; it.Valid(); it.Next()) via_iter.emplace_back(it.key(), it.value());
   EXPECT_EQ(via_iter, Expected(kKeys, 3));
-  ASSERT_TRUE(IsOk(snaps[1].Rollback()));
+  ASSERT_THAT(snaps[1].Rollback(), IsOk());
   db_.CollectGarbage();
   EXPECT_GT(db_.GetStats().versions, static_cast<uint64_t>(kKeys)) << "the iterator's versions";
   iters.clear();
@@ -328,7 +330,7 @@ TEST_F(GcTest, YoungSnapshotDoesNotPinOlderGarbage) {
   Txn old = db_.Begin();
   ASSERT_NO_FATAL_FAILURE(Churn(1, 5));
   Txn young = db_.Begin();
-  ASSERT_TRUE(IsOk(old.Rollback()));
+  ASSERT_THAT(old.Rollback(), IsOk());
   db_.CollectGarbage();
   const DbStats s = db_.GetStats();
   EXPECT_EQ(s.versions, static_cast<uint64_t>(kKeys)) << StatsString(s);
@@ -341,10 +343,10 @@ TEST_F(GcTest, YoungSnapshotDoesNotPinOlderGarbage) {
 TEST_F(GcTest, LaterCommitsReclaimGarbageWithoutCollectGarbage) {
   Txn old = db_.Begin();
   ASSERT_NO_FATAL_FAILURE(Churn(1, 3));
-  ASSERT_TRUE(IsOk(old.Put("marker", "0")));
-  ASSERT_TRUE(IsOk(old.Commit()));  // releases the oldest snapshot inside a commit
+  ASSERT_THAT(old.Put("marker", "0"), IsOk());
+  ASSERT_THAT(old.Commit(), IsOk());  // releases the oldest snapshot inside a commit
   for (int i = 1; i <= 2000 && db_.GetStats().pending_garbage > 0; ++i) {
-    ASSERT_TRUE(IsOk(db_.Put("marker", std::to_string(i % 10))));
+    ASSERT_THAT(db_.Put("marker", std::to_string(i % 10)), IsOk());
   }
   const DbStats s = db_.GetStats();
   EXPECT_EQ(s.pending_garbage, 0u) << StatsString(s);
@@ -359,11 +361,11 @@ TEST(GcEmptyDatabaseTest, MemoryReturnsToTheFreshValueAfterEverythingIsDeleted) 
   {
     Txn old = db.Begin();  // keeps every version alive until it ends
     Txn w = db.Begin();
-    for (int i = 0; i < 3000; ++i) ASSERT_TRUE(IsOk(w.Put(KeyOf(i), ValueOf(i, 1))));
-    ASSERT_TRUE(IsOk(w.Commit()));
+    for (int i = 0; i < 3000; ++i) ASSERT_THAT(w.Put(KeyOf(i), ValueOf(i, 1)), IsOk());
+    ASSERT_THAT(w.Commit(), IsOk());
     Txn d = db.Begin();
-    for (int i = 0; i < 3000; ++i) ASSERT_TRUE(IsOk(d.Delete(KeyOf(i))));
-    ASSERT_TRUE(IsOk(d.Commit()));
+    for (int i = 0; i < 3000; ++i) ASSERT_THAT(d.Delete(KeyOf(i)), IsOk());
+    ASSERT_THAT(d.Commit(), IsOk());
     EXPECT_GT(db.GetStats().memory_bytes, fresh.memory_bytes);
     EXPECT_EQ(ScanAll(old), Rows{});
   }
@@ -385,9 +387,9 @@ TEST_F(GcTest, LargeAndMixedSizeValuesAreReclaimedExactly) {
     Txn w = db_.Begin();
     for (int i = 0; i < kKeys; ++i) {
       const size_t size = (i % 5 == 0) ? 5000 + i : static_cast<size_t>(i * round % 1500);
-      ASSERT_TRUE(IsOk(w.Put(KeyOf(i), std::string(size, static_cast<char>('a' + round)))));
+      ASSERT_THAT(w.Put(KeyOf(i), std::string(size, static_cast<char>('a' + round))), IsOk());
     }
-    ASSERT_TRUE(IsOk(w.Commit()));
+    ASSERT_THAT(w.Commit(), IsOk());
   }
   // The old snapshot's versions plus the newest round; rounds 1-3 were read by nobody.
   EXPECT_GT(db_.GetStats().memory_bytes, baseline_.memory_bytes + (kKeys / 5) * 5000);
@@ -395,7 +397,7 @@ TEST_F(GcTest, LargeAndMixedSizeValuesAreReclaimedExactly) {
   EXPECT_EQ(old.Get(KeyOf(5)).value_or("<absent>"), ValueOf(5, 0));
   // Back to the baseline values, then let the snapshot go.
   ASSERT_NO_FATAL_FAILURE(Churn(0, 0));
-  ASSERT_TRUE(IsOk(old.Rollback()));
+  ASSERT_THAT(old.Rollback(), IsOk());
   db_.CollectGarbage();
   ExpectBaseline("after large values were overwritten and the snapshot released");
 }

@@ -17,7 +17,7 @@
 
 #include "memdb/util/random.h"
 #include "mvcc/version.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::mvcc {
 namespace {

@@ -3,6 +3,7 @@
 // Hermitage test cases (github.com/ept/hermitage, postgres.md) translated to memdb: the table
 // `test (id, value)` with rows (1, 10) and (2, 20) becomes keys "test:1" = "10", "test:2" = "20".
 // Hermitage's blocking writes become buffered writes whose Commit loses (first committer wins).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -20,16 +21,18 @@
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/scan_range.h"
 #include "memdb/mvcc/txn.h"
+#include "memdb/testing/status_matchers.h"
 #include "memdb/util/random.h"
 #include "memdb/util/status.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
 using ::memdb::test::TestSeed;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 using Rows = std::vector<std::pair<std::string, std::string>>;
 using Code = Status::Code;
@@ -38,14 +41,15 @@ using Code = Status::Code;
 std::string Read(Txn& txn, std::string_view key) {
   Result<std::string> r = txn.Get(key);
   if (r.ok()) return *r;
-  EXPECT_TRUE(HasCode(r.status(), Code::kNotFound, "not found")) << "Get(" << key << ")";
+  EXPECT_THAT(r.status(), StatusIs(Code::kNotFound, HasSubstr("not found")))
+      << "Get(" << key << ")";
   return "<absent>";
 }
 
 std::string ReadLatest(Db& db, std::string_view key) {
   Result<std::string> r = db.Get(key);
   if (r.ok()) return *r;
-  EXPECT_TRUE(HasCode(r.status(), Code::kNotFound)) << "Db::Get(" << key << ")";
+  EXPECT_THAT(r.status(), StatusIs(Code::kNotFound)) << "Db::Get(" << key << ")";
   return "<absent>";
 }
 
@@ -55,14 +59,14 @@ Rows ScanRows(Txn& txn, const ScanRange& range) {
     rows.emplace_back(k, v);
     return true;
   });
-  EXPECT_TRUE(IsOk(s)) << "Scan";
+  EXPECT_THAT(s, IsOk()) << "Scan";
   return rows;
 }
 
 Rows IterRows(Iterator& it) {
   Rows rows;
   for (; it.Valid(); it.Next()) rows.emplace_back(it.key(), it.value());
-  EXPECT_TRUE(IsOk(it.status()));
+  EXPECT_THAT(it.status(), IsOk());
   return rows;
 }
 
@@ -75,8 +79,8 @@ class IsolationTest : public ::testing::TestWithParam<IsolationLevel> {
     options.default_isolation = GetParam();
     db_ = Db::Open(options).value();
     // Hermitage's setup: insert into test (id, value) values (1, 10), (2, 20).
-    ASSERT_TRUE(IsOk(db_.Put(Key(1), "10")));
-    ASSERT_TRUE(IsOk(db_.Put(Key(2), "20")));
+    ASSERT_THAT(db_.Put(Key(1), "10"), IsOk());
+    ASSERT_THAT(db_.Put(Key(2), "20"), IsOk());
   }
 
   bool serializable() const { return GetParam() == IsolationLevel::kSerializable; }
@@ -102,12 +106,13 @@ class IsolationTest : public ::testing::TestWithParam<IsolationLevel> {
 TEST_P(IsolationTest, DirtyWriteG0SecondWriterAborts) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
-  ASSERT_TRUE(IsOk(t1.Put(Key(2), "21")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "22")));
-  EXPECT_TRUE(HasCode(t2.Commit(), Code::kConflict, "write-write conflict on key \"test:1\""));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t2.Put(Key(1), "12"), IsOk());
+  ASSERT_THAT(t1.Put(Key(2), "21"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
+  ASSERT_THAT(t2.Put(Key(2), "22"), IsOk());
+  EXPECT_THAT(t2.Commit(),
+              StatusIs(Code::kConflict, HasSubstr("write-write conflict on key \"test:1\"")));
   EXPECT_EQ(ReadLatest(db_, Key(1)), "11");
   EXPECT_EQ(ReadLatest(db_, Key(2)), "21");
 }
@@ -121,12 +126,12 @@ TEST_P(IsolationTest, DeleteOfAbsentKeyConflictsWithConcurrentInsert) {
     const std::string key = delete_first ? "ghost:1" : "ghost:2";
     Txn deleter = Begin();
     Txn inserter = Begin();
-    ASSERT_TRUE(IsOk(deleter.Delete(key)));
-    ASSERT_TRUE(IsOk(inserter.Put(key, "boo")));
+    ASSERT_THAT(deleter.Delete(key), IsOk());
+    ASSERT_THAT(inserter.Put(key, "boo"), IsOk());
     Txn& first = delete_first ? deleter : inserter;
     Txn& second = delete_first ? inserter : deleter;
-    EXPECT_TRUE(IsOk(first.Commit()));
-    EXPECT_TRUE(HasCode(second.Commit(), Code::kConflict, "write-write conflict"));
+    EXPECT_THAT(first.Commit(), IsOk());
+    EXPECT_THAT(second.Commit(), StatusIs(Code::kConflict, HasSubstr("write-write conflict")));
   }
   // The tombstones left no trace once no snapshot predates them.
   db_.CollectGarbage();
@@ -137,13 +142,13 @@ TEST_P(IsolationTest, DeleteOfAbsentKeyConflictsWithConcurrentInsert) {
 TEST_P(IsolationTest, AbortedReadG1aIsNeverVisible) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "101")));
+  ASSERT_THAT(t1.Put(Key(1), "101"), IsOk());
   EXPECT_EQ(Read(t2, Key(1)), "10");
   EXPECT_EQ(Where(t2, [](int) { return true; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
-  ASSERT_TRUE(IsOk(t1.Rollback()));
+  ASSERT_THAT(t1.Rollback(), IsOk());
   EXPECT_EQ(Read(t2, Key(1)), "10");
   EXPECT_EQ(Where(t2, [](int) { return true; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
-  EXPECT_TRUE(IsOk(t2.Commit()));
+  EXPECT_THAT(t2.Commit(), IsOk());
   EXPECT_EQ(ReadLatest(db_, Key(1)), "10");
 }
 
@@ -151,8 +156,8 @@ TEST_P(IsolationTest, AbortedReadG1aIsNeverVisible) {
 TEST_P(IsolationTest, DirtyReadG1aOfDestroyedTxnIsNeverVisible) {
   {
     Txn t1 = Begin();
-    ASSERT_TRUE(IsOk(t1.Put(Key(1), "101")));
-    ASSERT_TRUE(IsOk(t1.Put(Key(3), "30")));
+    ASSERT_THAT(t1.Put(Key(1), "101"), IsOk());
+    ASSERT_THAT(t1.Put(Key(3), "30"), IsOk());
     EXPECT_EQ(ReadLatest(db_, Key(1)), "10") << "an uncommitted write is visible to Db::Get";
     Txn t2 = Begin();
     EXPECT_EQ(Read(t2, Key(3)), "<absent>");
@@ -167,14 +172,14 @@ TEST_P(IsolationTest, DirtyReadG1aOfDestroyedTxnIsNeverVisible) {
 TEST_P(IsolationTest, IntermediateReadG1bIsNeverVisible) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "101")));
+  ASSERT_THAT(t1.Put(Key(1), "101"), IsOk());
   EXPECT_EQ(Where(t2, [](int v) { return v % 5 == 0; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
   EXPECT_EQ(Where(t2, [](int v) { return v % 3 == 0; }), Rows{})
       << "T2 sees the intermediate value 101 or a later snapshot";
   EXPECT_EQ(Read(t2, Key(1)), "10");
-  EXPECT_TRUE(IsOk(t2.Commit()));
+  EXPECT_THAT(t2.Commit(), IsOk());
   Txn t3 = Begin();
   EXPECT_EQ(Read(t3, Key(1)), "11");
 }
@@ -184,18 +189,18 @@ TEST_P(IsolationTest, IntermediateReadG1bIsNeverVisible) {
 TEST_P(IsolationTest, CircularInformationFlowG1cIsPrevented) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "22")));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t2.Put(Key(2), "22"), IsOk());
   EXPECT_EQ(Read(t1, Key(2)), "20");
   EXPECT_EQ(Read(t2, Key(1)), "10");
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Commit(), IsOk());
   const Status s2 = t2.Commit();
   if (serializable()) {
     // T2 read row 1, which T1 changed after T2's snapshot.
-    EXPECT_TRUE(HasCode(s2, Code::kConflict, "read-write conflict on key \"test:1\""));
+    EXPECT_THAT(s2, StatusIs(Code::kConflict, HasSubstr("read-write conflict on key \"test:1\"")));
     EXPECT_EQ(ReadLatest(db_, Key(2)), "20");
   } else {
-    EXPECT_TRUE(IsOk(s2));  // disjoint writes: SI lets both commit, neither saw the other
+    EXPECT_THAT(s2, IsOk());  // disjoint writes: SI lets both commit, neither saw the other
     EXPECT_EQ(ReadLatest(db_, Key(2)), "22");
   }
   EXPECT_EQ(ReadLatest(db_, Key(1)), "11");
@@ -206,18 +211,18 @@ TEST_P(IsolationTest, CircularInformationFlowG1cIsPrevented) {
 TEST_P(IsolationTest, ObservedTransactionVanishesOTVIsPrevented) {
   Txn t1 = Begin();
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t1.Put(Key(2), "19")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t1.Put(Key(2), "19"), IsOk());
+  ASSERT_THAT(t2.Put(Key(1), "12"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
   Txn t3 = Begin();
   EXPECT_EQ(Read(t3, Key(1)), "11");
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "18")));
+  ASSERT_THAT(t2.Put(Key(2), "18"), IsOk());
   EXPECT_EQ(Read(t3, Key(2)), "19");
-  EXPECT_TRUE(HasCode(t2.Commit(), Code::kConflict, "write-write conflict"));
+  EXPECT_THAT(t2.Commit(), StatusIs(Code::kConflict, HasSubstr("write-write conflict")));
   EXPECT_EQ(Read(t3, Key(2)), "19");
   EXPECT_EQ(Read(t3, Key(1)), "11");
-  EXPECT_TRUE(IsOk(t3.Commit()));
+  EXPECT_THAT(t3.Commit(), IsOk());
   EXPECT_EQ(ReadLatest(db_, Key(1)), "11");
   EXPECT_EQ(ReadLatest(db_, Key(2)), "19");
 }
@@ -228,10 +233,10 @@ TEST_P(IsolationTest, PredicateManyPrecedersPMPReadsOneSnapshot) {
   Txn t1 = Begin();
   EXPECT_EQ(Where(t1, [](int v) { return v == 30; }), Rows{});
   Txn t2 = Begin();
-  ASSERT_TRUE(IsOk(t2.Put(Key(3), "30")));
-  ASSERT_TRUE(IsOk(t2.Commit()));
+  ASSERT_THAT(t2.Put(Key(3), "30"), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
   EXPECT_EQ(Where(t1, [](int v) { return v % 3 == 0; }), Rows{});
-  EXPECT_TRUE(IsOk(t1.Commit())) << "a read-only transaction never aborts";
+  EXPECT_THAT(t1.Commit(), IsOk()) << "a read-only transaction never aborts";
 }
 
 // PMP with write predicates: T1 adds 10 to every row; T2 deletes the row whose value is 20.
@@ -239,11 +244,11 @@ TEST_P(IsolationTest, PredicateManyPrecedersPMPWriteLosesToFirstCommitter) {
   Txn t1 = Begin();
   Txn t2 = Begin();
   for (auto& [k, v] : Where(t1, [](int) { return true; })) {
-    ASSERT_TRUE(IsOk(t1.Put(k, std::to_string(std::stoi(v) + 10))));
+    ASSERT_THAT(t1.Put(k, std::to_string(std::stoi(v) + 10)), IsOk());
   }
-  for (auto& [k, v] : Where(t2, [](int v) { return v == 20; })) ASSERT_TRUE(IsOk(t2.Delete(k)));
-  ASSERT_TRUE(IsOk(t1.Commit()));
-  EXPECT_TRUE(HasCode(t2.Commit(), Code::kConflict, "test:2"));
+  for (auto& [k, v] : Where(t2, [](int v) { return v == 20; })) ASSERT_THAT(t2.Delete(k), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
+  EXPECT_THAT(t2.Commit(), StatusIs(Code::kConflict, HasSubstr("test:2")));
   EXPECT_EQ(ReadLatest(db_, Key(1)), "20");
   EXPECT_EQ(ReadLatest(db_, Key(2)), "30");
 }
@@ -254,30 +259,30 @@ TEST_P(IsolationTest, LostUpdateP4SecondWriterAborts) {
   Txn t2 = Begin();
   EXPECT_EQ(Read(t1, Key(1)), "10");
   EXPECT_EQ(Read(t2, Key(1)), "10");
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t2.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
   const Status s = t2.Commit();
-  EXPECT_TRUE(HasCode(s, Code::kConflict, "write-write conflict on key \"test:1\""));
-  EXPECT_TRUE(HasCode(s, Code::kConflict, "first committer wins"));
+  EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("write-write conflict on key \"test:1\"")));
+  EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("first committer wins")));
   EXPECT_EQ(db_.GetStats().conflicts, 1u);
 }
 
 // P4 through increments, the classic counter: only one increment may survive per round.
 TEST_P(IsolationTest, LostUpdateP4CounterIncrementsAreNeverLost) {
-  ASSERT_TRUE(IsOk(db_.Put("counter", "0")));
+  ASSERT_THAT(db_.Put("counter", "0"), IsOk());
   int committed = 0;
   for (int round = 0; round < 20; ++round) {
     Txn a = Begin();
     Txn b = Begin();
     const int va = std::stoi(Read(a, "counter"));
     const int vb = std::stoi(Read(b, "counter"));
-    ASSERT_TRUE(IsOk(a.Put("counter", std::to_string(va + 1))));
-    ASSERT_TRUE(IsOk(b.Put("counter", std::to_string(vb + 1))));
+    ASSERT_THAT(a.Put("counter", std::to_string(va + 1)), IsOk());
+    ASSERT_THAT(b.Put("counter", std::to_string(vb + 1)), IsOk());
     const Status sb = b.Commit();
     const Status sa = a.Commit();
-    EXPECT_TRUE(IsOk(sb));
-    EXPECT_TRUE(HasCode(sa, Code::kConflict));
+    EXPECT_THAT(sb, IsOk());
+    EXPECT_THAT(sa, StatusIs(Code::kConflict));
     committed += sa.ok() + sb.ok();
   }
   EXPECT_EQ(ReadLatest(db_, "counter"), std::to_string(committed));
@@ -291,11 +296,11 @@ TEST_P(IsolationTest, ReadSkewGSingleIsPrevented) {
   EXPECT_EQ(Read(t1, Key(1)), "10");
   EXPECT_EQ(Read(t2, Key(1)), "10");
   EXPECT_EQ(Read(t2, Key(2)), "20");
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "18")));
-  ASSERT_TRUE(IsOk(t2.Commit()));
+  ASSERT_THAT(t2.Put(Key(1), "12"), IsOk());
+  ASSERT_THAT(t2.Put(Key(2), "18"), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
   EXPECT_EQ(Read(t1, Key(2)), "20") << "read skew: T1 sees half of T2";
-  EXPECT_TRUE(IsOk(t1.Commit()));
+  EXPECT_THAT(t1.Commit(), IsOk());
 }
 
 // G-single with predicate dependencies.
@@ -303,10 +308,10 @@ TEST_P(IsolationTest, ReadSkewGSingleWithPredicateIsPrevented) {
   Txn t1 = Begin();
   Txn t2 = Begin();
   EXPECT_EQ(Where(t1, [](int v) { return v % 5 == 0; }), (Rows{{Key(1), "10"}, {Key(2), "20"}}));
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
-  ASSERT_TRUE(IsOk(t2.Commit()));
+  ASSERT_THAT(t2.Put(Key(1), "12"), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
   EXPECT_EQ(Where(t1, [](int v) { return v % 3 == 0; }), Rows{});
-  EXPECT_TRUE(IsOk(t1.Commit()));
+  EXPECT_THAT(t1.Commit(), IsOk());
 }
 
 // G-single with a write predicate: T1 deletes the row it saw as 20, which T2 changed to 18.
@@ -315,11 +320,11 @@ TEST_P(IsolationTest, ReadSkewGSingleWithWritePredicateAborts) {
   Txn t2 = Begin();
   EXPECT_EQ(Read(t1, Key(1)), "10");
   EXPECT_EQ(Where(t2, [](int) { return true; }).size(), 2u);
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "12")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "18")));
-  ASSERT_TRUE(IsOk(t2.Commit()));
-  for (auto& [k, v] : Where(t1, [](int v) { return v == 20; })) ASSERT_TRUE(IsOk(t1.Delete(k)));
-  EXPECT_TRUE(HasCode(t1.Commit(), Code::kConflict, "test:"));
+  ASSERT_THAT(t2.Put(Key(1), "12"), IsOk());
+  ASSERT_THAT(t2.Put(Key(2), "18"), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
+  for (auto& [k, v] : Where(t1, [](int v) { return v == 20; })) ASSERT_THAT(t1.Delete(k), IsOk());
+  EXPECT_THAT(t1.Commit(), StatusIs(Code::kConflict, HasSubstr("test:")));
   EXPECT_EQ(ReadLatest(db_, Key(2)), "18");
 }
 
@@ -332,15 +337,15 @@ TEST_P(IsolationTest, WriteSkewG2ItemCommitsOnlyUnderSnapshot) {
   EXPECT_EQ(Read(t1, Key(2)), "20");
   EXPECT_EQ(Read(t2, Key(1)), "10");
   EXPECT_EQ(Read(t2, Key(2)), "20");
-  ASSERT_TRUE(IsOk(t2.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(t1.Put(Key(2), "21")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t2.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(t1.Put(Key(2), "21"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
   const Status s2 = t2.Commit();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s2, Code::kConflict, "read-write conflict on key \"test:2\""));
+    EXPECT_THAT(s2, StatusIs(Code::kConflict, HasSubstr("read-write conflict on key \"test:2\"")));
     EXPECT_EQ(ReadLatest(db_, Key(1)), "10");
   } else {
-    EXPECT_TRUE(IsOk(s2)) << "write skew is allowed under snapshot isolation";
+    EXPECT_THAT(s2, IsOk()) << "write skew is allowed under snapshot isolation";
     EXPECT_EQ(ReadLatest(db_, Key(1)), "11");
   }
   EXPECT_EQ(ReadLatest(db_, Key(2)), "21");
@@ -348,28 +353,28 @@ TEST_P(IsolationTest, WriteSkewG2ItemCommitsOnlyUnderSnapshot) {
 
 // The on-call doctors write skew: each checks that at least two are on call and takes one off.
 TEST_P(IsolationTest, WriteSkewOnCallInvariantHoldsOnlyWhenSerializable) {
-  ASSERT_TRUE(IsOk(db_.Put("oncall:alice", "1")));
-  ASSERT_TRUE(IsOk(db_.Put("oncall:bob", "1")));
+  ASSERT_THAT(db_.Put("oncall:alice", "1"), IsOk());
+  ASSERT_THAT(db_.Put("oncall:bob", "1"), IsOk());
   auto go_off_call = [&](Txn& txn, std::string_view me) {
     int on_call = 0;
     for (auto& [k, v] : ScanRows(txn, ScanRange::Prefix("oncall:"))) on_call += v == "1";
     if (on_call >= 2) {
-      ASSERT_TRUE(IsOk(txn.Put(me, "0")));
+      ASSERT_THAT(txn.Put(me, "0"), IsOk());
     }
   };
   Txn alice = Begin();
   Txn bob = Begin();
   go_off_call(alice, "oncall:alice");
   go_off_call(bob, "oncall:bob");
-  ASSERT_TRUE(IsOk(alice.Commit()));
+  ASSERT_THAT(alice.Commit(), IsOk());
   const Status s = bob.Commit();
   const bool nobody_on_call =
       ReadLatest(db_, "oncall:alice") == "0" && ReadLatest(db_, "oncall:bob") == "0";
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s, Code::kConflict, "phantom conflict"));
+    EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("phantom conflict")));
     EXPECT_FALSE(nobody_on_call);
   } else {
-    EXPECT_TRUE(IsOk(s));
+    EXPECT_THAT(s, IsOk());
     EXPECT_TRUE(nobody_on_call) << "SI allows the write skew";
   }
 }
@@ -381,42 +386,42 @@ TEST_P(IsolationTest, PhantomG2InsertIntoScannedRangeAbortsOnlyWhenSerializable)
   Txn t2 = Begin();
   EXPECT_EQ(Where(t1, [](int v) { return v % 3 == 0; }), Rows{});
   EXPECT_EQ(Where(t2, [](int v) { return v % 3 == 0; }), Rows{});
-  ASSERT_TRUE(IsOk(t1.Put(Key(3), "30")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(4), "42")));
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put(Key(3), "30"), IsOk());
+  ASSERT_THAT(t2.Put(Key(4), "42"), IsOk());
+  ASSERT_THAT(t1.Commit(), IsOk());
   const Status s2 = t2.Commit();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s2, Code::kConflict, "phantom conflict: key \"test:3\""));
+    EXPECT_THAT(s2, StatusIs(Code::kConflict, HasSubstr("phantom conflict: key \"test:3\"")));
     EXPECT_EQ(ReadLatest(db_, Key(4)), "<absent>");
   } else {
-    EXPECT_TRUE(IsOk(s2));
+    EXPECT_THAT(s2, IsOk());
     EXPECT_EQ(ReadLatest(db_, Key(4)), "42");
   }
 }
 
 // The brief's phantom: two transactions count a prefix and each inserts one more key into it.
 TEST_P(IsolationTest, PhantomCountThenInsertAbortsOnlyWhenSerializable) {
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(IsOk(db_.Put("job:" + std::to_string(i), "x")));
-  ASSERT_TRUE(IsOk(db_.Put("jobz", "outside the prefix")));
+  for (int i = 0; i < 3; ++i) ASSERT_THAT(db_.Put("job:" + std::to_string(i), "x"), IsOk());
+  ASSERT_THAT(db_.Put("jobz", "outside the prefix"), IsOk());
   auto count_and_insert = [&](Txn& txn, const std::string& who) {
     const size_t n = ScanRows(txn, ScanRange::Prefix("job:")).size();
     EXPECT_EQ(n, 3u);
-    ASSERT_TRUE(IsOk(txn.Put("job:" + std::to_string(n) + "-" + who, "new")));
+    ASSERT_THAT(txn.Put("job:" + std::to_string(n) + "-" + who, "new"), IsOk());
   };
   Txn t1 = Begin();
   Txn t2 = Begin();
   count_and_insert(t1, "t1");
   count_and_insert(t2, "t2");
-  ASSERT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Commit(), IsOk());
   const Status s2 = t2.Commit();
   Txn check = Begin();
   const size_t final_count = ScanRows(check, ScanRange::Prefix("job:")).size();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s2, Code::kConflict, "phantom conflict"));
-    EXPECT_TRUE(HasCode(s2, Code::kConflict, "[\"job:\", \"job;\")"));
+    EXPECT_THAT(s2, StatusIs(Code::kConflict, HasSubstr("phantom conflict")));
+    EXPECT_THAT(s2, StatusIs(Code::kConflict, HasSubstr("[\"job:\", \"job;\")")));
     EXPECT_EQ(final_count, 4u);
   } else {
-    EXPECT_TRUE(IsOk(s2));
+    EXPECT_THAT(s2, IsOk());
     EXPECT_EQ(final_count, 5u);
   }
 }
@@ -426,31 +431,33 @@ TEST_P(IsolationTest, InsertOutsideTheScannedRangeIsNoConflict) {
   Txn t1 = Begin();
   Txn t2 = Begin();
   EXPECT_EQ(ScanRows(t1, ScanRange::Between("test:", "test:2")).size(), 1u);
-  ASSERT_TRUE(IsOk(t1.Put("other", "1")));
-  ASSERT_TRUE(IsOk(t2.Put(Key(2), "21")));  // the range's end is exclusive
-  ASSERT_TRUE(IsOk(t2.Put(Key(3), "31")));
-  ASSERT_TRUE(IsOk(t2.Commit()));
-  EXPECT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put("other", "1"), IsOk());
+  ASSERT_THAT(t2.Put(Key(2), "21"), IsOk());  // the range's end is exclusive
+  ASSERT_THAT(t2.Put(Key(3), "31"), IsOk());
+  ASSERT_THAT(t2.Commit(), IsOk());
+  EXPECT_THAT(t1.Commit(), IsOk());
 }
 
 // The whole requested range counts as read, even when the visitor stopped after one key, and a
 // delete inside it is a change too.
 TEST_P(IsolationTest, DeleteAnywhereInAnEarlyStoppedScanAbortsOnlyWhenSerializable) {
-  for (int i = 3; i < 10; ++i) ASSERT_TRUE(IsOk(db_.Put(Key(i), std::to_string(i * 10))));
+  for (int i = 3; i < 10; ++i) ASSERT_THAT(db_.Put(Key(i), std::to_string(i * 10)), IsOk());
   Txn t1 = Begin();
   int seen = 0;
-  ASSERT_TRUE(IsOk(t1.Scan(ScanRange::Prefix("test:"), [&](std::string_view, std::string_view) {
-    ++seen;
-    return false;
-  })));
+  ASSERT_THAT(t1.Scan(ScanRange::Prefix("test:"),
+                      [&](std::string_view, std::string_view) {
+                        ++seen;
+                        return false;
+                      }),
+              IsOk());
   EXPECT_EQ(seen, 1);
-  ASSERT_TRUE(IsOk(t1.Put("summary", "first")));
-  ASSERT_TRUE(IsOk(db_.Delete(Key(9))));
+  ASSERT_THAT(t1.Put("summary", "first"), IsOk());
+  ASSERT_THAT(db_.Delete(Key(9)), IsOk());
   const Status s = t1.Commit();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s, Code::kConflict, "phantom conflict: key \"test:9\""));
+    EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("phantom conflict: key \"test:9\"")));
   } else {
-    EXPECT_TRUE(IsOk(s));
+    EXPECT_THAT(s, IsOk());
   }
 }
 
@@ -458,14 +465,14 @@ TEST_P(IsolationTest, DeleteAnywhereInAnEarlyStoppedScanAbortsOnlyWhenSerializab
 TEST_P(IsolationTest, InsertOfAKeyReadAsAbsentAbortsOnlyWhenSerializable) {
   Txn t1 = Begin();
   EXPECT_EQ(Read(t1, Key(7)), "<absent>");
-  ASSERT_TRUE(IsOk(t1.Put(Key(8), "80")));
-  ASSERT_TRUE(IsOk(db_.Put(Key(7), "70")));
+  ASSERT_THAT(t1.Put(Key(8), "80"), IsOk());
+  ASSERT_THAT(db_.Put(Key(7), "70"), IsOk());
   const Status s = t1.Commit();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s, Code::kConflict, "read-write conflict on key \"test:7\""));
+    EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("read-write conflict on key \"test:7\"")));
     EXPECT_EQ(ReadLatest(db_, Key(8)), "<absent>");
   } else {
-    EXPECT_TRUE(IsOk(s));
+    EXPECT_THAT(s, IsOk());
     EXPECT_EQ(ReadLatest(db_, Key(8)), "80");
   }
 }
@@ -478,13 +485,13 @@ TEST_P(IsolationTest, IteratorRangeIsPartOfTheReadSet) {
     ASSERT_TRUE(it.Valid());
     EXPECT_EQ(it.key(), Key(2));
   }
-  ASSERT_TRUE(IsOk(t1.Put("elsewhere", "1")));
-  ASSERT_TRUE(IsOk(db_.Put(Key(0), "0")));
+  ASSERT_THAT(t1.Put("elsewhere", "1"), IsOk());
+  ASSERT_THAT(db_.Put(Key(0), "0"), IsOk());
   const Status s = t1.Commit();
   if (serializable()) {
-    EXPECT_TRUE(HasCode(s, Code::kConflict, "phantom conflict: key \"test:0\""));
+    EXPECT_THAT(s, StatusIs(Code::kConflict, HasSubstr("phantom conflict: key \"test:0\"")));
   } else {
-    EXPECT_TRUE(IsOk(s));
+    EXPECT_THAT(s, IsOk());
   }
 }
 
@@ -493,9 +500,9 @@ TEST_P(IsolationTest, UnchangedReadSetCommits) {
   Txn t1 = Begin();
   EXPECT_EQ(Read(t1, Key(1)), "10");
   EXPECT_EQ(ScanRows(t1, ScanRange::Prefix("test:")).size(), 2u);
-  ASSERT_TRUE(IsOk(t1.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(db_.Put("unrelated", "x")));
-  EXPECT_TRUE(IsOk(t1.Commit()));
+  ASSERT_THAT(t1.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(db_.Put("unrelated", "x"), IsOk());
+  EXPECT_THAT(t1.Commit(), IsOk());
   EXPECT_EQ(ReadLatest(db_, Key(1)), "11");
 }
 
@@ -508,12 +515,12 @@ TEST_P(IsolationTest, ReadOnlyTransactionNeverAbortsEvenWhenItsReadsChanged) {
     EXPECT_EQ(Read(*t, Key(5)), "<absent>");
     EXPECT_EQ(ScanRows(*t, ScanRange::Prefix("test:")).size(), 2u);
   }
-  ASSERT_TRUE(IsOk(db_.Put(Key(1), "11")));
-  ASSERT_TRUE(IsOk(db_.Put(Key(5), "50")));
-  ASSERT_TRUE(IsOk(db_.Delete(Key(2))));
+  ASSERT_THAT(db_.Put(Key(1), "11"), IsOk());
+  ASSERT_THAT(db_.Put(Key(5), "50"), IsOk());
+  ASSERT_THAT(db_.Delete(Key(2)), IsOk());
   for (Txn* t : {&reader, &ro}) {
     EXPECT_EQ(Read(*t, Key(2)), "20");
-    EXPECT_TRUE(IsOk(t->Commit()));
+    EXPECT_THAT(t->Commit(), IsOk());
     EXPECT_FALSE(t->active());
   }
   const uint64_t conflicts = db_.GetStats().conflicts;
@@ -527,7 +534,7 @@ TEST_P(IsolationTest, ViewNeverAbortsAndSeesOneSnapshot) {
     ++calls;
     Result<std::string> before = txn.Get(Key(1));
     EXPECT_TRUE(before.ok());
-    EXPECT_TRUE(IsOk(db_.Put(Key(1), "99")));
+    EXPECT_THAT(db_.Put(Key(1), "99"), IsOk());
     Result<std::string> after = txn.Get(Key(1));
     EXPECT_TRUE(after.ok());
     if (before.ok() && after.ok()) {
@@ -535,7 +542,7 @@ TEST_P(IsolationTest, ViewNeverAbortsAndSeesOneSnapshot) {
     }
     return Status::OK();
   });
-  EXPECT_TRUE(IsOk(s));
+  EXPECT_THAT(s, IsOk());
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(ReadLatest(db_, Key(1)), "99");
 }
@@ -543,24 +550,24 @@ TEST_P(IsolationTest, ViewNeverAbortsAndSeesOneSnapshot) {
 // Read your own writes: Get, Delete, overwrite, and delete-then-put.
 TEST_P(IsolationTest, GetSeesOwnPutsAndDeletes) {
   Txn t = Begin();
-  ASSERT_TRUE(IsOk(t.Put(Key(1), "11")));
+  ASSERT_THAT(t.Put(Key(1), "11"), IsOk());
   EXPECT_EQ(Read(t, Key(1)), "11");
-  ASSERT_TRUE(IsOk(t.Put(Key(1), "12")));
+  ASSERT_THAT(t.Put(Key(1), "12"), IsOk());
   EXPECT_EQ(Read(t, Key(1)), "12");
-  ASSERT_TRUE(IsOk(t.Delete(Key(2))));
-  EXPECT_TRUE(HasCode(t.Get(Key(2)).status(), Code::kNotFound, "\"test:2\""));
-  ASSERT_TRUE(IsOk(t.Put(Key(2), "22")));
+  ASSERT_THAT(t.Delete(Key(2)), IsOk());
+  EXPECT_THAT(t.Get(Key(2)).status(), StatusIs(Code::kNotFound, HasSubstr("\"test:2\"")));
+  ASSERT_THAT(t.Put(Key(2), "22"), IsOk());
   EXPECT_EQ(Read(t, Key(2)), "22");
-  ASSERT_TRUE(IsOk(t.Put(Key(3), "")));  // an empty value is a value, not a delete
+  ASSERT_THAT(t.Put(Key(3), ""), IsOk());  // an empty value is a value, not a delete
   EXPECT_EQ(Read(t, Key(3)), "");
-  ASSERT_TRUE(IsOk(t.Delete(Key(3))));
+  ASSERT_THAT(t.Delete(Key(3)), IsOk());
   EXPECT_EQ(Read(t, Key(3)), "<absent>");
-  ASSERT_TRUE(IsOk(t.Delete(Key(4))));  // deleting an absent key is fine
+  ASSERT_THAT(t.Delete(Key(4)), IsOk());  // deleting an absent key is fine
   EXPECT_EQ(t.write_count(), 4u);
   // Others see nothing yet.
   EXPECT_EQ(ReadLatest(db_, Key(1)), "10");
   EXPECT_EQ(ReadLatest(db_, Key(2)), "20");
-  ASSERT_TRUE(IsOk(t.Commit()));
+  ASSERT_THAT(t.Commit(), IsOk());
   EXPECT_EQ(ReadLatest(db_, Key(1)), "12");
   EXPECT_EQ(ReadLatest(db_, Key(2)), "22");
   EXPECT_EQ(ReadLatest(db_, Key(3)), "<absent>");
@@ -570,12 +577,12 @@ TEST_P(IsolationTest, GetSeesOwnPutsAndDeletes) {
 TEST_P(IsolationTest, GetIntoStringLeavesValueUnchangedOnNotFound) {
   Txn t = Begin();
   std::string value = "sentinel";
-  EXPECT_TRUE(HasCode(t.Get("missing", &value), Code::kNotFound));
+  EXPECT_THAT(t.Get("missing", &value), StatusIs(Code::kNotFound));
   EXPECT_EQ(value, "sentinel");
-  ASSERT_TRUE(IsOk(t.Delete(Key(1))));
-  EXPECT_TRUE(HasCode(t.Get(Key(1), &value), Code::kNotFound));
+  ASSERT_THAT(t.Delete(Key(1)), IsOk());
+  EXPECT_THAT(t.Get(Key(1), &value), StatusIs(Code::kNotFound));
   EXPECT_EQ(value, "sentinel");
-  EXPECT_TRUE(IsOk(t.Get(Key(2), &value)));
+  EXPECT_THAT(t.Get(Key(2), &value), IsOk());
   EXPECT_EQ(value, "20");
 }
 
@@ -584,18 +591,18 @@ TEST_P(IsolationTest, GetIntoStringLeavesValueUnchangedOnNotFound) {
 TEST_P(IsolationTest, ScansMergeOwnWritesForwardAndReverse) {
   std::map<std::string, std::string> committed = {
       {"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}, {"e", "5"}, {"p:1", "p1"}, {"p:3", "p3"}};
-  for (auto& [k, v] : committed) ASSERT_TRUE(IsOk(db_.Put(k, v)));
+  for (auto& [k, v] : committed) ASSERT_THAT(db_.Put(k, v), IsOk());
   std::map<std::string, std::string> expected = committed;
   expected.emplace(Key(1), "10");
   expected.emplace(Key(2), "20");
 
   Txn t = Begin();
   auto put = [&](const std::string& k, const std::string& v) {
-    ASSERT_TRUE(IsOk(t.Put(k, v)));
+    ASSERT_THAT(t.Put(k, v), IsOk());
     expected[k] = v;
   };
   auto del = [&](const std::string& k) {
-    ASSERT_TRUE(IsOk(t.Delete(k)));
+    ASSERT_THAT(t.Delete(k), IsOk());
     expected.erase(k);
   };
   put("b", "2'");     // overwrite
@@ -638,10 +645,10 @@ TEST_P(IsolationTest, ScansMergeOwnWritesForwardAndReverse) {
 // An iterator merges the writes made before it was created, not those made after.
 TEST_P(IsolationTest, IteratorSeesOwnWritesMadeBeforeItWasCreatedOnly) {
   Txn t = Begin();
-  ASSERT_TRUE(IsOk(t.Put(Key(0), "0")));
+  ASSERT_THAT(t.Put(Key(0), "0"), IsOk());
   Iterator it = t.NewIterator(ScanRange::Prefix("test:"));
-  ASSERT_TRUE(IsOk(t.Put(Key(3), "30")));
-  ASSERT_TRUE(IsOk(t.Delete(Key(1))));
+  ASSERT_THAT(t.Put(Key(3), "30"), IsOk());
+  ASSERT_THAT(t.Delete(Key(1)), IsOk());
   EXPECT_EQ(IterRows(it), (Rows{{Key(0), "0"}, {Key(1), "10"}, {Key(2), "20"}}));
   EXPECT_EQ(ScanRows(t, ScanRange::Prefix("test:")),
             (Rows{{Key(0), "0"}, {Key(2), "20"}, {Key(3), "30"}}));
@@ -659,8 +666,8 @@ TEST_P(IsolationTest, IteratorSeesOneSnapshotWhileCommitsHappen) {
   constexpr int kRows = 700;
   {
     Txn load = Begin();
-    for (int i = 0; i < kRows; i += 2) ASSERT_TRUE(IsOk(load.Put(Padded(i), "v0")));
-    ASSERT_TRUE(IsOk(load.Commit()));
+    for (int i = 0; i < kRows; i += 2) ASSERT_THAT(load.Put(Padded(i), "v0"), IsOk());
+    ASSERT_THAT(load.Commit(), IsOk());
   }
   Rows want;
   for (int i = 0; i < kRows; i += 2) want.emplace_back(Padded(i), "v0");
@@ -684,19 +691,19 @@ TEST_P(IsolationTest, IteratorSeesOneSnapshotWhileCommitsHappen) {
         for (int i = 0; i < kRows; ++i) {
           if (i % 2 == 0) {
             if (i % 6 == 0) {
-              ASSERT_TRUE(IsOk(w.Delete(Padded(i))));
+              ASSERT_THAT(w.Delete(Padded(i)), IsOk());
             } else {
-              ASSERT_TRUE(IsOk(w.Put(Padded(i), "v" + std::to_string(step))));
+              ASSERT_THAT(w.Put(Padded(i), "v" + std::to_string(step)), IsOk());
             }
           } else {
-            ASSERT_TRUE(IsOk(w.Put(Padded(i), "inserted")));
+            ASSERT_THAT(w.Put(Padded(i), "inserted"), IsOk());
           }
         }
-        ASSERT_TRUE(IsOk(w.Commit()));
+        ASSERT_THAT(w.Commit(), IsOk());
         // And restore the original snapshot for the next variant at the end.
       }
     }
-    EXPECT_TRUE(IsOk(it.status()));
+    EXPECT_THAT(it.status(), IsOk());
     Rows expect = want;
     if (reverse) std::reverse(expect.begin(), expect.end());
     EXPECT_EQ(got.size(), expect.size());
@@ -705,32 +712,32 @@ TEST_P(IsolationTest, IteratorSeesOneSnapshotWhileCommitsHappen) {
     Txn restore = Begin();
     for (int i = 0; i < kRows; ++i) {
       if (i % 2 == 0) {
-        ASSERT_TRUE(IsOk(restore.Put(Padded(i), "v0")));
+        ASSERT_THAT(restore.Put(Padded(i), "v0"), IsOk());
       } else {
-        ASSERT_TRUE(IsOk(restore.Delete(Padded(i))));
+        ASSERT_THAT(restore.Delete(Padded(i)), IsOk());
       }
     }
-    ASSERT_TRUE(IsOk(restore.Commit()));
+    ASSERT_THAT(restore.Commit(), IsOk());
   }
 }
 
 // An iterator outlives the transaction that created it and keeps its snapshot.
 TEST_P(IsolationTest, IteratorOutlivesItsTxnAndKeepsItsSnapshot) {
-  for (int i = 0; i < 400; ++i) ASSERT_TRUE(IsOk(db_.Put(Padded(i), "old")));
+  for (int i = 0; i < 400; ++i) ASSERT_THAT(db_.Put(Padded(i), "old"), IsOk());
   Iterator it;
   {
     Txn t = Begin();
-    ASSERT_TRUE(IsOk(t.Put(Padded(1000), "own")));
+    ASSERT_THAT(t.Put(Padded(1000), "own"), IsOk());
     it = t.NewIterator(ScanRange::Prefix("row:"));
-    ASSERT_TRUE(IsOk(t.Commit()));
+    ASSERT_THAT(t.Commit(), IsOk());
   }
-  for (int i = 0; i < 400; ++i) ASSERT_TRUE(IsOk(db_.Put(Padded(i), "new")));
+  for (int i = 0; i < 400; ++i) ASSERT_THAT(db_.Put(Padded(i), "new"), IsOk());
   db_.CollectGarbage();
   int n = 0;
   for (; it.Valid(); it.Next(), ++n) {
     EXPECT_EQ(it.value(), n < 400 ? "old" : "own") << it.key();
   }
-  EXPECT_TRUE(IsOk(it.status()));
+  EXPECT_THAT(it.status(), IsOk());
   EXPECT_EQ(n, 401);
 }
 
@@ -740,11 +747,11 @@ TEST_P(IsolationTest, MultiKeyCommitIsVisibleAtomically) {
   Txn before = Begin();
   Iterator open_it = db_.NewIterator(ScanRange::Prefix("batch:"));
   Txn w = Begin();
-  for (int i = 0; i < 500; ++i) ASSERT_TRUE(IsOk(w.Put("batch:" + Padded(i), "x")));
-  ASSERT_TRUE(IsOk(w.Delete(Key(1))));
+  for (int i = 0; i < 500; ++i) ASSERT_THAT(w.Put("batch:" + Padded(i), "x"), IsOk());
+  ASSERT_THAT(w.Delete(Key(1)), IsOk());
   EXPECT_EQ(ScanRows(before, ScanRange::Prefix("batch:")).size(), 0u);
   EXPECT_EQ(ReadLatest(db_, "batch:" + Padded(0)), "<absent>");
-  ASSERT_TRUE(IsOk(w.Commit()));
+  ASSERT_THAT(w.Commit(), IsOk());
   Txn after = Begin();
   EXPECT_EQ(ScanRows(after, ScanRange::Prefix("batch:")).size(), 500u);
   EXPECT_EQ(Read(after, Key(1)), "<absent>");
@@ -761,7 +768,7 @@ TEST_P(IsolationTest, BeginTakesTheLatestCommitAsSnapshot) {
   Txn t = Begin();
   EXPECT_EQ(t.snapshot_timestamp(), ts);
   EXPECT_EQ(t.isolation(), GetParam());
-  ASSERT_TRUE(IsOk(db_.Put(Key(9), "90")));
+  ASSERT_THAT(db_.Put(Key(9), "90"), IsOk());
   EXPECT_EQ(t.snapshot_timestamp(), ts);
   EXPECT_EQ(Read(t, Key(9)), "<absent>");
 }
@@ -777,7 +784,7 @@ TEST_P(IsolationTest, RandomizedOwnWritesMatchAStdMap) {
   std::map<std::string, std::string> expected = {{Key(1), "10"}, {Key(2), "20"}};
   for (int i = 0; i < 20; ++i) {
     const std::string k = "base:" + std::to_string(i);
-    ASSERT_TRUE(IsOk(db_.Put(k, std::string(i * 37, 'b'))));
+    ASSERT_THAT(db_.Put(k, std::string(i * 37, 'b')), IsOk());
     expected[k] = std::string(i * 37, 'b');
   }
   auto random_key = [&] {
@@ -798,11 +805,11 @@ TEST_P(IsolationTest, RandomizedOwnWritesMatchAStdMap) {
     if (kind < 4) {
       const std::string k = random_key();
       const std::string v = random_value();
-      ASSERT_TRUE(IsOk(t.Put(k, v)));
+      ASSERT_THAT(t.Put(k, v), IsOk());
       expected[k] = v;
     } else if (kind < 6) {
       const std::string k = random_key();
-      ASSERT_TRUE(IsOk(t.Delete(k)));
+      ASSERT_THAT(t.Delete(k), IsOk());
       expected.erase(k);
     } else if (kind < 8) {
       const std::string k = random_key();
@@ -828,7 +835,7 @@ TEST_P(IsolationTest, RandomizedOwnWritesMatchAStdMap) {
       }
     }
   }
-  ASSERT_TRUE(IsOk(t.Commit()));
+  ASSERT_THAT(t.Commit(), IsOk());
   Txn check = Begin();
   EXPECT_EQ(ScanRows(check, ScanRange::All()), Rows(expected.begin(), expected.end()));
 }

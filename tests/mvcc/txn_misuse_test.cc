@@ -2,6 +2,7 @@
 // (include/memdb/mvcc/txn.h, "Misuse"): calls after Commit or Rollback, on a moved-from Txn,
 // writes in a read-only transaction, oversized keys, and Txns and Iterators outliving the Db.
 // Run under ASan: outliving the Db must also be memory-safe and leak-free.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -12,42 +13,45 @@
 #include "memdb/db/db.h"
 #include "memdb/mvcc/iterator.h"
 #include "memdb/mvcc/txn.h"
+#include "memdb/testing/status_matchers.h"
 #include "memdb/util/status.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 using Code = Status::Code;
 
-::testing::AssertionResult IsMisuse(const Status& s, std::string_view substr) {
-  return HasCode(s, Code::kInvalidArgument, substr);
+// A misuse is reported as InvalidArgument whose message contains `why`.
+::testing::Matcher<const Status&> IsMisuse(std::string_view why) {
+  return StatusIs(Code::kInvalidArgument, HasSubstr(std::string(why)));
 }
 
 // Every operation of `txn` must report InvalidArgument containing `why`. `finished`: the
 // transaction had already ended, so it must also look inactive and empty.
 void ExpectEveryCallFails(Txn& txn, std::string_view why, bool finished = true) {
-  EXPECT_TRUE(IsMisuse(txn.Get("k").status(), why));
+  EXPECT_THAT(txn.Get("k").status(), IsMisuse(why));
   std::string value = "unchanged";
-  EXPECT_TRUE(IsMisuse(txn.Get("k", &value), why));
+  EXPECT_THAT(txn.Get("k", &value), IsMisuse(why));
   EXPECT_EQ(value, "unchanged");
-  EXPECT_TRUE(IsMisuse(txn.Put("k", "v"), why));
-  EXPECT_TRUE(IsMisuse(txn.Delete("k"), why));
+  EXPECT_THAT(txn.Put("k", "v"), IsMisuse(why));
+  EXPECT_THAT(txn.Delete("k"), IsMisuse(why));
   int visited = 0;
-  EXPECT_TRUE(IsMisuse(txn.Scan(ScanRange::All(),
-                                [&](std::string_view, std::string_view) {
-                                  ++visited;
-                                  return true;
-                                }),
-                       why));
+  EXPECT_THAT(txn.Scan(ScanRange::All(),
+                       [&](std::string_view, std::string_view) {
+                         ++visited;
+                         return true;
+                       }),
+              IsMisuse(why));
   EXPECT_EQ(visited, 0);
   Iterator it = txn.NewIterator();
   EXPECT_FALSE(it.Valid());
-  EXPECT_TRUE(IsMisuse(it.status(), why));
-  EXPECT_TRUE(IsMisuse(txn.Commit(), why));
+  EXPECT_THAT(it.status(), IsMisuse(why));
+  EXPECT_THAT(txn.Commit(), IsMisuse(why));
   if (finished) {
     EXPECT_FALSE(txn.active());
     EXPECT_EQ(txn.write_count(), 0u);
@@ -57,8 +61,8 @@ void ExpectEveryCallFails(Txn& txn, std::string_view why, bool finished = true) 
 class TxnMisuseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(IsOk(db_.Put("k", "original")));
-    ASSERT_TRUE(IsOk(db_.Put("other", "x")));
+    ASSERT_THAT(db_.Put("k", "original"), IsOk());
+    ASSERT_THAT(db_.Put("other", "x"), IsOk());
   }
   std::string Latest(std::string_view key) { return db_.Get(key).value_or("<absent>"); }
 
@@ -67,103 +71,103 @@ class TxnMisuseTest : public ::testing::Test {
 
 TEST_F(TxnMisuseTest, PutAfterCommitIsRejectedAndWritesNothing) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "committed")));
-  ASSERT_TRUE(IsOk(txn.Commit()));
+  ASSERT_THAT(txn.Put("k", "committed"), IsOk());
+  ASSERT_THAT(txn.Commit(), IsOk());
   EXPECT_FALSE(txn.active());
-  EXPECT_TRUE(IsMisuse(txn.Put("k", "late"), "Txn::Put after Commit"));
-  EXPECT_TRUE(IsMisuse(txn.Put("new", "late"), "the transaction is no longer active"));
-  EXPECT_TRUE(IsMisuse(txn.Delete("k"), "Txn::Delete after Commit"));
+  EXPECT_THAT(txn.Put("k", "late"), IsMisuse("Txn::Put after Commit"));
+  EXPECT_THAT(txn.Put("new", "late"), IsMisuse("the transaction is no longer active"));
+  EXPECT_THAT(txn.Delete("k"), IsMisuse("Txn::Delete after Commit"));
   EXPECT_EQ(Latest("k"), "committed");
   EXPECT_EQ(Latest("new"), "<absent>");
 }
 
 TEST_F(TxnMisuseTest, GetAfterCommitIsRejected) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Commit()));
-  EXPECT_TRUE(IsMisuse(txn.Get("k").status(), "Txn::Get after Commit"));
+  ASSERT_THAT(txn.Commit(), IsOk());
+  EXPECT_THAT(txn.Get("k").status(), IsMisuse("Txn::Get after Commit"));
   Iterator it = txn.NewIterator();
   EXPECT_FALSE(it.Valid());
-  EXPECT_TRUE(IsMisuse(it.status(), "Txn::NewIterator after Commit"));
+  EXPECT_THAT(it.status(), IsMisuse("Txn::NewIterator after Commit"));
 }
 
 TEST_F(TxnMisuseTest, EveryCallAfterCommitIsRejected) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "committed")));
-  ASSERT_TRUE(IsOk(txn.Commit()));
+  ASSERT_THAT(txn.Put("k", "committed"), IsOk());
+  ASSERT_THAT(txn.Commit(), IsOk());
   ExpectEveryCallFails(txn, "after Commit");
   EXPECT_EQ(Latest("k"), "committed");
 }
 
 TEST_F(TxnMisuseTest, CommitTwiceIsRejectedAndCommitsOnce) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "once")));
-  ASSERT_TRUE(IsOk(txn.Commit()));
+  ASSERT_THAT(txn.Put("k", "once"), IsOk());
+  ASSERT_THAT(txn.Commit(), IsOk());
   const uint64_t commits = db_.GetStats().commits;
-  EXPECT_TRUE(IsMisuse(txn.Commit(), "Txn::Commit after Commit"));
+  EXPECT_THAT(txn.Commit(), IsMisuse("Txn::Commit after Commit"));
   EXPECT_EQ(db_.GetStats().commits, commits);
 }
 
 TEST_F(TxnMisuseTest, RollbackAfterCommitIsRejectedAndKeepsTheCommit) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "kept")));
-  ASSERT_TRUE(IsOk(txn.Commit()));
-  EXPECT_TRUE(IsMisuse(txn.Rollback(), "Txn::Rollback after Commit"));
+  ASSERT_THAT(txn.Put("k", "kept"), IsOk());
+  ASSERT_THAT(txn.Commit(), IsOk());
+  EXPECT_THAT(txn.Rollback(), IsMisuse("Txn::Rollback after Commit"));
   EXPECT_EQ(Latest("k"), "kept");
 }
 
 TEST_F(TxnMisuseTest, EveryCallAfterRollbackIsRejected) {
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "discarded")));
-  ASSERT_TRUE(IsOk(txn.Rollback()));
-  EXPECT_TRUE(IsMisuse(txn.Rollback(), "Txn::Rollback after Rollback"));
+  ASSERT_THAT(txn.Put("k", "discarded"), IsOk());
+  ASSERT_THAT(txn.Rollback(), IsOk());
+  EXPECT_THAT(txn.Rollback(), IsMisuse("Txn::Rollback after Rollback"));
   ExpectEveryCallFails(txn, "after Rollback");
   EXPECT_EQ(Latest("k"), "original");
 }
 
 TEST_F(TxnMisuseTest, EveryCallAfterAFailedCommitIsRejected) {
   Txn loser = db_.Begin();
-  ASSERT_TRUE(IsOk(loser.Put("k", "loser")));
-  ASSERT_TRUE(IsOk(db_.Put("k", "winner")));
-  EXPECT_TRUE(HasCode(loser.Commit(), Code::kConflict, "write-write conflict"));
+  ASSERT_THAT(loser.Put("k", "loser"), IsOk());
+  ASSERT_THAT(db_.Put("k", "winner"), IsOk());
+  EXPECT_THAT(loser.Commit(), StatusIs(Code::kConflict, HasSubstr("write-write conflict")));
   EXPECT_FALSE(loser.active());
-  EXPECT_TRUE(IsMisuse(loser.Rollback(), "after its Commit failed"));
+  EXPECT_THAT(loser.Rollback(), IsMisuse("after its Commit failed"));
   ExpectEveryCallFails(loser, "after its Commit failed");
   EXPECT_EQ(Latest("k"), "winner");
 }
 
 TEST_F(TxnMisuseTest, MovedFromTxnRejectsEveryCall) {
   Txn source = db_.Begin();
-  ASSERT_TRUE(IsOk(source.Put("k", "moved")));
+  ASSERT_THAT(source.Put("k", "moved"), IsOk());
   Txn target = std::move(source);
   EXPECT_FALSE(source.active());  // NOLINT(bugprone-use-after-move): the point of the test
-  EXPECT_TRUE(IsMisuse(source.Rollback(), "Txn::Rollback on a moved-from"));
-  EXPECT_TRUE(IsMisuse(source.Get("k").status(), "Txn::Get on a moved-from"));
+  EXPECT_THAT(source.Rollback(), IsMisuse("Txn::Rollback on a moved-from"));
+  EXPECT_THAT(source.Get("k").status(), IsMisuse("Txn::Get on a moved-from"));
   ExpectEveryCallFails(source, "moved-from");
   EXPECT_EQ(source.snapshot_timestamp(), 0u);
   // The target owns the transaction, writes included.
   EXPECT_TRUE(target.active());
   EXPECT_EQ(target.write_count(), 1u);
-  ASSERT_TRUE(IsOk(target.Commit()));
+  ASSERT_THAT(target.Commit(), IsOk());
   EXPECT_EQ(Latest("k"), "moved");
 }
 
 TEST_F(TxnMisuseTest, DefaultConstructedTxnRejectsEveryCall) {
   Txn txn;
   EXPECT_FALSE(txn.active());
-  EXPECT_TRUE(IsMisuse(txn.Rollback(), "default-constructed"));
+  EXPECT_THAT(txn.Rollback(), IsMisuse("default-constructed"));
   ExpectEveryCallFails(txn, "moved-from or default-constructed Txn");
 }
 
 TEST_F(TxnMisuseTest, MoveAssignmentRollsBackTheReplacedTxn) {
   const uint64_t snapshots = db_.GetStats().active_snapshots;
   Txn a = db_.Begin();
-  ASSERT_TRUE(IsOk(a.Put("k", "from a")));
+  ASSERT_THAT(a.Put("k", "from a"), IsOk());
   Txn b = db_.Begin();
-  ASSERT_TRUE(IsOk(b.Put("other", "from b")));
+  ASSERT_THAT(b.Put("other", "from b"), IsOk());
   EXPECT_EQ(db_.GetStats().active_snapshots, snapshots + 2);
   a = std::move(b);  // a's transaction is rolled back
   EXPECT_EQ(db_.GetStats().active_snapshots, snapshots + 1);
-  ASSERT_TRUE(IsOk(a.Commit()));
+  ASSERT_THAT(a.Commit(), IsOk());
   EXPECT_EQ(Latest("k"), "original");
   EXPECT_EQ(Latest("other"), "from b");
   EXPECT_EQ(db_.GetStats().active_snapshots, snapshots);
@@ -171,32 +175,34 @@ TEST_F(TxnMisuseTest, MoveAssignmentRollsBackTheReplacedTxn) {
 
 TEST_F(TxnMisuseTest, WritesInAReadOnlyTxnAreRejected) {
   Txn ro = db_.Begin(TxnOptions{IsolationLevel::kSerializable, /*read_only=*/true});
-  EXPECT_TRUE(IsMisuse(ro.Put("k", "v"), "Txn::Put in a read-only transaction"));
-  EXPECT_TRUE(IsMisuse(ro.Delete("k"), "Txn::Delete in a read-only transaction"));
+  EXPECT_THAT(ro.Put("k", "v"), IsMisuse("Txn::Put in a read-only transaction"));
+  EXPECT_THAT(ro.Delete("k"), IsMisuse("Txn::Delete in a read-only transaction"));
   EXPECT_EQ(ro.write_count(), 0u);
   // Reads still work, and the transaction stays usable after a rejected write.
   EXPECT_TRUE(ro.active());
   EXPECT_EQ(ro.Get("k").value_or("<absent>"), "original");
   int n = 0;
-  EXPECT_TRUE(IsOk(ro.Scan(ScanRange::All(), [&](std::string_view, std::string_view) {
-    ++n;
-    return true;
-  })));
+  EXPECT_THAT(ro.Scan(ScanRange::All(),
+                      [&](std::string_view, std::string_view) {
+                        ++n;
+                        return true;
+                      }),
+              IsOk());
   EXPECT_EQ(n, 2);
-  EXPECT_TRUE(IsOk(ro.Commit()));
+  EXPECT_THAT(ro.Commit(), IsOk());
   EXPECT_EQ(Latest("k"), "original");
 }
 
 TEST_F(TxnMisuseTest, KeyOverMaxSizeIsRejected) {
   Txn txn = db_.Begin();
   const std::string too_long(kMaxKeySize + 1, 'k');
-  EXPECT_TRUE(
-      IsMisuse(txn.Put(too_long, "v"), "key of 65536 bytes is longer than the maximum of 65535"));
-  EXPECT_TRUE(IsMisuse(txn.Delete(too_long), "longer than the maximum of 65535"));
-  EXPECT_TRUE(IsMisuse(db_.Put(too_long, "v"), "longer than the maximum"));
+  EXPECT_THAT(txn.Put(too_long, "v"),
+              IsMisuse("key of 65536 bytes is longer than the maximum of 65535"));
+  EXPECT_THAT(txn.Delete(too_long), IsMisuse("longer than the maximum of 65535"));
+  EXPECT_THAT(db_.Put(too_long, "v"), IsMisuse("longer than the maximum"));
   EXPECT_EQ(txn.write_count(), 0u);
   EXPECT_TRUE(txn.active()) << "a rejected write does not end the transaction";
-  EXPECT_TRUE(IsOk(txn.Commit()));
+  EXPECT_THAT(txn.Commit(), IsOk());
   EXPECT_EQ(db_.GetStats().live_keys, 2u);
 }
 
@@ -205,30 +211,32 @@ TEST_F(TxnMisuseTest, KeyOfExactlyMaxSizeRoundTrips) {
   key[0] = 'm';
   key[kMaxKeySize - 1] = '\0';
   Txn txn = db_.Begin();
-  ASSERT_TRUE(IsOk(txn.Put(key, "big key")));
-  ASSERT_TRUE(IsOk(txn.Commit()));
+  ASSERT_THAT(txn.Put(key, "big key"), IsOk());
+  ASSERT_THAT(txn.Commit(), IsOk());
   EXPECT_EQ(db_.Get(key).value_or("<absent>"), "big key");
   std::string seen;
-  ASSERT_TRUE(IsOk(db_.Scan(ScanRange::Prefix("m"), [&](std::string_view k, std::string_view) {
-    seen = std::string(k);
-    return true;
-  })));
+  ASSERT_THAT(db_.Scan(ScanRange::Prefix("m"),
+                       [&](std::string_view k, std::string_view) {
+                         seen = std::string(k);
+                         return true;
+                       }),
+              IsOk());
   EXPECT_EQ(seen.size(), kMaxKeySize);
   EXPECT_EQ(seen, key);
-  ASSERT_TRUE(IsOk(db_.Delete(key)));
+  ASSERT_THAT(db_.Delete(key), IsOk());
   EXPECT_EQ(db_.Get(key).value_or("<absent>"), "<absent>");
 }
 
 TEST(TxnOutlivesDbTest, EveryCallReportsTheDatabaseIsClosed) {
   std::optional<Db> db(Db::Open(Options{}).value());
-  ASSERT_TRUE(IsOk(db->Put("k", "v")));
+  ASSERT_THAT(db->Put("k", "v"), IsOk());
   Txn txn = db->Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "pending")));
+  ASSERT_THAT(txn.Put("k", "pending"), IsOk());
   Txn reader = db->Begin(TxnOptions{IsolationLevel::kSnapshot, /*read_only=*/true});
   db.reset();
   ExpectEveryCallFails(txn, "database is closed", /*finished=*/false);
-  EXPECT_TRUE(IsMisuse(reader.Get("k").status(), "database is closed"));
-  EXPECT_TRUE(IsMisuse(reader.Commit(), "database is closed"));
+  EXPECT_THAT(reader.Get("k").status(), IsMisuse("database is closed"));
+  EXPECT_THAT(reader.Commit(), IsMisuse("database is closed"));
 }
 
 // txn.h, Commit: "OK, or Conflict ..., or InvalidArgument on misuse. Either way the Txn is
@@ -236,9 +244,9 @@ TEST(TxnOutlivesDbTest, EveryCallReportsTheDatabaseIsClosed) {
 TEST(TxnOutlivesDbTest, CommitAfterCloseReportsClosedAndFinishesTheTxn) {
   std::optional<Db> db(Db::Open(Options{}).value());
   Txn txn = db->Begin(TxnOptions{IsolationLevel::kSerializable, false});
-  ASSERT_TRUE(IsOk(txn.Put("k", "v")));
+  ASSERT_THAT(txn.Put("k", "v"), IsOk());
   db.reset();
-  EXPECT_TRUE(IsMisuse(txn.Commit(), "database is closed"));
+  EXPECT_THAT(txn.Commit(), IsMisuse("database is closed"));
   EXPECT_FALSE(txn.active()) << "Commit returned, yet the transaction still claims to be active";
 }
 
@@ -246,18 +254,18 @@ TEST(TxnOutlivesDbTest, CommitAfterCloseReportsClosedAndFinishesTheTxn) {
 TEST(TxnOutlivesDbTest, RollbackAfterCloseReportsTheDatabaseIsClosed) {
   std::optional<Db> db(Db::Open(Options{}).value());
   Txn txn = db->Begin();
-  ASSERT_TRUE(IsOk(txn.Put("k", "v")));
+  ASSERT_THAT(txn.Put("k", "v"), IsOk());
   db.reset();
-  EXPECT_TRUE(IsMisuse(txn.Rollback(), "database is closed"));
+  EXPECT_THAT(txn.Rollback(), IsMisuse("database is closed"));
 }
 
 TEST(TxnOutlivesDbTest, MoveAssignedDbClosesTheOldDatabase) {
   Db db = Db::Open(Options{}).value();
   Txn old_txn = db.Begin();
   db = Db::Open(Options{}).value();
-  EXPECT_TRUE(IsMisuse(old_txn.Get("k").status(), "database is closed"));
+  EXPECT_THAT(old_txn.Get("k").status(), IsMisuse("database is closed"));
   // The new database works.
-  EXPECT_TRUE(IsOk(db.Put("k", "v")));
+  EXPECT_THAT(db.Put("k", "v"), IsOk());
   EXPECT_EQ(db.Get("k").value_or("<absent>"), "v");
 }
 
@@ -265,25 +273,25 @@ TEST(TxnOutlivesDbTest, MoveAssignedDbClosesTheOldDatabase) {
 // and its status says the database is closed (include/memdb/mvcc/iterator.h).
 TEST(IteratorOutlivesDbTest, NextAfterCloseReportsTheDatabaseIsClosed) {
   std::optional<Db> db(Db::Open(Options{}).value());
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsOk(db->Put("k" + std::to_string(i), "v")));
+  for (int i = 0; i < 5; ++i) ASSERT_THAT(db->Put("k" + std::to_string(i), "v"), IsOk());
   Iterator it = db->NewIterator();
   ASSERT_TRUE(it.Valid());
   EXPECT_EQ(it.key(), "k0");
   db.reset();
   it.Next();
   EXPECT_FALSE(it.Valid()) << "still iterating a closed database, at " << it.key();
-  EXPECT_TRUE(IsMisuse(it.status(), "database is closed"));
+  EXPECT_THAT(it.status(), IsMisuse("database is closed"));
 }
 
 TEST(IteratorOutlivesDbTest, LargeScanStopsWithClosedStatusAndStaysMemorySafe) {
   std::optional<Db> db(Db::Open(Options{}).value());
   {
     Txn load = db->Begin();
-    for (int i = 0; i < 2000; ++i) ASSERT_TRUE(IsOk(load.Put("key:" + std::to_string(i), "v")));
-    ASSERT_TRUE(IsOk(load.Commit()));
+    for (int i = 0; i < 2000; ++i) ASSERT_THAT(load.Put("key:" + std::to_string(i), "v"), IsOk());
+    ASSERT_THAT(load.Commit(), IsOk());
   }
   Txn txn = db->Begin();
-  ASSERT_TRUE(IsOk(txn.Put("key:own", "mine")));
+  ASSERT_THAT(txn.Put("key:own", "mine"), IsOk());
   Iterator from_db = db->NewIterator(ScanRange::Prefix("key:"));
   Iterator from_txn = txn.NewIterator(ScanRange::Prefix("key:").Reversed());
   ASSERT_TRUE(from_db.Valid());
@@ -301,43 +309,42 @@ TEST(IteratorOutlivesDbTest, LargeScanStopsWithClosedStatusAndStaysMemorySafe) {
     }
     EXPECT_GT(bytes + 1, 0u);
     EXPECT_FALSE(it->Valid());
-    EXPECT_TRUE(IsMisuse(it->status(), "database is closed"));
+    EXPECT_THAT(it->status(), IsMisuse("database is closed"));
   }
   EXPECT_LT(steps, 4002) << "the iterators walked the whole closed database";
 }
 
 TEST(IteratorOutlivesDbTest, NewIteratorOfATxnAfterCloseIsInvalid) {
   std::optional<Db> db(Db::Open(Options{}).value());
-  ASSERT_TRUE(IsOk(db->Put("a", "1")));
+  ASSERT_THAT(db->Put("a", "1"), IsOk());
   Txn txn = db->Begin();
   db.reset();
   Iterator it = txn.NewIterator();
   EXPECT_FALSE(it.Valid());
-  EXPECT_TRUE(IsMisuse(it.status(), "database is closed"));
+  EXPECT_THAT(it.status(), IsMisuse("database is closed"));
 }
 
 TEST(MovedFromDbTest, OperationsReportMisuse) {
   Db db = Db::Open(Options{}).value();
   Db other = std::move(db);
   // NOLINTBEGIN(bugprone-use-after-move): the point of the test
-  EXPECT_TRUE(IsMisuse(db.Get("k").status(), "moved-from Db"));
-  EXPECT_TRUE(IsMisuse(db.Put("k", "v"), "moved-from Db"));
-  EXPECT_TRUE(IsMisuse(db.Delete("k"), "moved-from Db"));
-  EXPECT_TRUE(
-      IsMisuse(db.Scan(ScanRange::All(), [](std::string_view, std::string_view) { return true; }),
-               "moved-from Db"));
-  EXPECT_TRUE(IsMisuse(db.Update([](KvTransaction&) { return Status::OK(); }), "moved-from Db"));
-  EXPECT_TRUE(IsMisuse(db.View([](KvTransaction&) { return Status::OK(); }), "moved-from Db"));
+  EXPECT_THAT(db.Get("k").status(), IsMisuse("moved-from Db"));
+  EXPECT_THAT(db.Put("k", "v"), IsMisuse("moved-from Db"));
+  EXPECT_THAT(db.Delete("k"), IsMisuse("moved-from Db"));
+  EXPECT_THAT(db.Scan(ScanRange::All(), [](std::string_view, std::string_view) { return true; }),
+              IsMisuse("moved-from Db"));
+  EXPECT_THAT(db.Update([](KvTransaction&) { return Status::OK(); }), IsMisuse("moved-from Db"));
+  EXPECT_THAT(db.View([](KvTransaction&) { return Status::OK(); }), IsMisuse("moved-from Db"));
   Iterator it = db.NewIterator();
   EXPECT_FALSE(it.Valid());
-  EXPECT_TRUE(IsMisuse(it.status(), "moved-from Db"));
+  EXPECT_THAT(it.status(), IsMisuse("moved-from Db"));
   Txn txn = db.Begin();
   EXPECT_FALSE(txn.active());
-  EXPECT_TRUE(IsMisuse(txn.Put("k", "v"), "moved-from"));
+  EXPECT_THAT(txn.Put("k", "v"), IsMisuse("moved-from"));
   db.CollectGarbage();  // a no-op, not a crash
   EXPECT_EQ(db.GetStats().commits, 0u);
   // NOLINTEND(bugprone-use-after-move)
-  EXPECT_TRUE(IsOk(other.Put("k", "v")));
+  EXPECT_THAT(other.Put("k", "v"), IsOk());
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include "memdb/db/db.h"
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {

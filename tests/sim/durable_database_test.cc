@@ -12,18 +12,11 @@
 #include "memdb/sim/database.h"
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
-#include "test_support.h"
+#include "support/db_options.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
-
-Options DurableOptions(std::shared_ptr<SimFileSystem> disk) {
-  Options options;
-  options.path = "db";
-  options.file_system = std::move(disk);
-  options.sync_mode = SyncMode::kAlways;
-  return options;
-}
 
 TEST(DurableDatabaseUnderFibersTest, GroupCommitWaitsOnFibersAndAcknowledgedCommitsSurvive) {
   const uint64_t seed = TestSeed();

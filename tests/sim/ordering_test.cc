@@ -6,7 +6,7 @@
 
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::sim {
 namespace {

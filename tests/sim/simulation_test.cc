@@ -12,7 +12,7 @@
 #include "memdb/sim/explore.h"
 #include "memdb/sim/sync.h"
 #include "sim/seams.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::sim {
 namespace {

@@ -10,7 +10,7 @@
 #include "memdb/sim/database.h"
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {

@@ -1,5 +1,7 @@
 #include "snapshot/checkpoint_file.h"
+#include "memdb/testing/status_matchers.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,18 +14,19 @@
 #include <utility>
 #include <vector>
 
-#include "allocation_watch.h"
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/allocation_counter.h"
+#include "support/test_support.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 
 namespace memdb::snapshot {
 namespace {
 
-using test::AllocationWatch;
-using test::HasCode;
-using test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using test::AllocationCounter;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 using Entry = std::pair<std::string, std::string>;
 
@@ -71,7 +74,7 @@ class StringSequentialFile : public SequentialFile {
  public:
   explicit StringSequentialFile(std::string_view data) : data_(data) {}
   // Sizes the buffer for `n` bytes before reading, as a POSIX read(2) into it would: a reader
-  // that asks for a length it has not checked gets caught by the AllocationWatch.
+  // that asks for a length it has not checked gets caught by the AllocationCounter.
   Status Read(size_t n, std::string* out) override {
     const size_t k = std::min(n, data_.size() - pos_);
     out->resize(n);
@@ -280,7 +283,7 @@ TEST(CheckpointFileTest, EmptyCheckpointRoundTrips) {
   const std::string file = WriteCheckpoint({}, 123, 45);
   EXPECT_EQ(file.size(), kHeaderSize + kTrailerSize);
   ReadOutcome r = Read(file);
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(r.entries.empty());
   EXPECT_EQ(r.info.format_version, kCheckpointFormatVersion);
   EXPECT_EQ(r.info.commit_timestamp, 123u);
@@ -292,7 +295,7 @@ TEST(CheckpointFileTest, EmptyCheckpointRoundTrips) {
 TEST(CheckpointFileTest, BinaryKeysAndEmptyValuesRoundTrip) {
   const std::vector<Entry> entries = SmallEntries();
   ReadOutcome r = Read(WriteCheckpoint(entries));
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(SameEntries(entries, r.entries));
   EXPECT_EQ(r.info.key_count, entries.size());
   uint64_t data_bytes = 0;
@@ -308,7 +311,7 @@ TEST(CheckpointFileTest, MultiMebibyteValueRoundTrips) {
       {"a", "small"}, {"big", big}, {"c", rnd.AlphaNumeric(900000)}};
   const std::string file = WriteCheckpoint(entries);
   ReadOutcome r = Read(file);
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(SameEntries(entries, r.entries));
   // The big value makes one chunk larger than the ~1 MiB target rather than being split.
   EXPECT_GE(ChunkOffsets(file).size(), 2u);
@@ -317,7 +320,7 @@ TEST(CheckpointFileTest, MultiMebibyteValueRoundTrips) {
 TEST(CheckpointFileTest, HundredThousandEntriesSpanManyBoundedChunks) {
   const std::string& file = ManyEntriesFile();
   ReadOutcome r = Read(file);
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(SameEntries(ManyEntries(), r.entries));
   EXPECT_EQ(r.info.key_count, 100000u);
   EXPECT_EQ(r.info.commit_timestamp, 99u);
@@ -362,7 +365,7 @@ TEST(CheckpointFileTest, ReaderAcceptsIndependentlyCraftedFile) {
   CraftedFile crafted;
   crafted.Data({{"a", "1"}, {"b", "2"}}).Data({{"c", ""}}).Trailer(3, 5);
   ReadOutcome r = Read(crafted.bytes);
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(SameEntries({{"a", "1"}, {"b", "2"}, {"c", ""}}, r.entries));
 }
 
@@ -373,7 +376,7 @@ TEST(CheckpointFileTest, HeaderReadFillsInfoFromHeaderAndTrailerOnly) {
   const std::string& file = ManyEntriesFile();
   StringSequentialFile seq(file);
   CheckpointInfo info;
-  ASSERT_TRUE(IsOk(ReadCheckpointHeader(&seq, file.size(), &info)));
+  ASSERT_THAT(ReadCheckpointHeader(&seq, file.size(), &info), IsOk());
   EXPECT_EQ(info.format_version, kCheckpointFormatVersion);
   EXPECT_EQ(info.commit_timestamp, 99u);
   EXPECT_EQ(info.replay_from_segment, 12u);
@@ -388,10 +391,10 @@ TEST(CheckpointFileTest, HeaderReadRejectsFileWithoutTrailer) {
   const std::string& file = ManyEntriesFile();
   const std::vector<uint64_t> chunks = ChunkOffsets(file);
   CheckpointInfo info;
-  EXPECT_TRUE(HasCode(ReadHeader(std::string_view(file).substr(0, chunks.back()), &info),
-                      Code::kCorruption, "not an intact trailer"));
-  EXPECT_TRUE(HasCode(ReadHeader(std::string_view(file).substr(0, kHeaderSize), &info),
-                      Code::kCorruption, "fewer than a header and a trailer"));
+  EXPECT_THAT(ReadHeader(std::string_view(file).substr(0, chunks.back()), &info),
+              StatusIs(Code::kCorruption, HasSubstr("not an intact trailer")));
+  EXPECT_THAT(ReadHeader(std::string_view(file).substr(0, kHeaderSize), &info),
+              StatusIs(Code::kCorruption, HasSubstr("fewer than a header and a trailer")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,11 +405,11 @@ TEST(CheckpointFileTest, TruncationAtEveryOffsetOfSmallCheckpointIsCorruption) {
   for (size_t n = 0; n < file.size(); ++n) {
     SCOPED_TRACE("truncated to " + std::to_string(n) + " of " + std::to_string(file.size()));
     const std::string_view cut = std::string_view(file).substr(0, n);
-    EXPECT_TRUE(HasCode(Verdict(cut), Code::kCorruption));
+    EXPECT_THAT(Verdict(cut), StatusIs(Code::kCorruption));
     // The file shrank after its size was taken: reads come up short.
-    EXPECT_TRUE(HasCode(Verdict(cut, file.size()), Code::kCorruption, "truncated"));
+    EXPECT_THAT(Verdict(cut, file.size()), StatusIs(Code::kCorruption, HasSubstr("truncated")));
     CheckpointInfo info;
-    EXPECT_TRUE(HasCode(ReadHeader(cut, &info), Code::kCorruption));
+    EXPECT_THAT(ReadHeader(cut, &info), StatusIs(Code::kCorruption));
   }
 }
 
@@ -414,8 +417,8 @@ TEST(CheckpointFileTest, TruncationAtEveryChunkBoundaryIsCorruption) {
   const std::string& file = ManyEntriesFile();
   for (uint64_t offset : ChunkOffsets(file)) {
     SCOPED_TRACE("truncated at chunk boundary " + std::to_string(offset));
-    EXPECT_TRUE(HasCode(Verdict(std::string_view(file).substr(0, offset)), Code::kCorruption,
-                        "without a trailer"));
+    EXPECT_THAT(Verdict(std::string_view(file).substr(0, offset)),
+                StatusIs(Code::kCorruption, HasSubstr("without a trailer")));
   }
 }
 
@@ -427,7 +430,7 @@ TEST(CheckpointFileTest, TruncationAtRandomOffsetsOfLargeCheckpointIsCorruption)
   for (int i = 0; i < 16; ++i) {
     const size_t n = rnd.Uniform(file.size());
     SCOPED_TRACE("truncated to " + std::to_string(n));
-    EXPECT_TRUE(HasCode(Verdict(std::string_view(file).substr(0, n)), Code::kCorruption));
+    EXPECT_THAT(Verdict(std::string_view(file).substr(0, n)), StatusIs(Code::kCorruption));
   }
 }
 
@@ -437,7 +440,7 @@ TEST(CheckpointFileTest, TruncationAtRandomOffsetsOfLargeCheckpointIsCorruption)
 TEST(CheckpointFileTest, EveryFlippedBitOfSmallCheckpointIsDetected) {
   const std::string original = WriteCheckpoint(SmallEntries());
   CheckpointInfo original_info;
-  ASSERT_TRUE(IsOk(ReadHeader(original, &original_info)));
+  ASSERT_THAT(ReadHeader(original, &original_info), IsOk());
   for (size_t bit = 0; bit < original.size() * 8; ++bit) {
     SCOPED_TRACE("flipped bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8));
     std::string file = original;
@@ -476,40 +479,43 @@ TEST(CheckpointFileTest, RandomFlippedBitsOfLargeCheckpointAreDetected) {
 TEST(CheckpointFileTest, CorruptionNamesPathOffsetAndDamage) {
   std::string file = WriteCheckpoint(SmallEntries());
   file[kHeaderSize + kChunkHeaderSize + 20] ^= 0x40;  // inside the first chunk's payload
-  EXPECT_TRUE(HasCode(Verdict(file), Code::kCorruption,
-                      std::string(kPath) + ": corrupt checkpoint at offset 32: checksum mismatch"));
+  EXPECT_THAT(Verdict(file),
+              StatusIs(Code::kCorruption,
+                       HasSubstr(std::string(kPath) +
+                                 ": corrupt checkpoint at offset 32: checksum mismatch")));
 }
 
 TEST(CheckpointFileTest, BadMagicIsCorruption) {
   std::string file = WriteCheckpoint(SmallEntries());
   file[3] = 'X';
-  EXPECT_TRUE(HasCode(Verdict(file), Code::kCorruption, "at offset 0: bad magic"));
+  EXPECT_THAT(Verdict(file), StatusIs(Code::kCorruption, HasSubstr("at offset 0: bad magic")));
 }
 
 TEST(CheckpointFileTest, HeaderChecksumMismatchIsCorruption) {
   std::string file = WriteCheckpoint(SmallEntries());
   file[14] ^= 1;  // the commit timestamp
-  EXPECT_TRUE(HasCode(Verdict(file), Code::kCorruption, "header checksum mismatch"));
+  EXPECT_THAT(Verdict(file), StatusIs(Code::kCorruption, HasSubstr("header checksum mismatch")));
 }
 
 TEST(CheckpointFileTest, NewerFormatVersionIsNotSupported) {
   CraftedFile crafted(kCheckpointFormatVersion + 1);
   crafted.Chunk(7, "a chunk type from the future").Trailer(0, 0);
-  EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kNotSupported, "written by a newer memdb"));
+  EXPECT_THAT(Verdict(crafted.bytes),
+              StatusIs(Code::kNotSupported, HasSubstr("written by a newer memdb")));
   CheckpointInfo info;
-  EXPECT_TRUE(
-      HasCode(ReadHeader(crafted.bytes, &info), Code::kNotSupported, "written by a newer memdb"));
+  EXPECT_THAT(ReadHeader(crafted.bytes, &info),
+              StatusIs(Code::kNotSupported, HasSubstr("written by a newer memdb")));
 }
 
 TEST(CheckpointFileTest, FormatVersionZeroIsCorruption) {
   CraftedFile crafted(0);
   crafted.Trailer(0, 0);
-  EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "format version 0"));
+  EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("format version 0")));
 }
 
 TEST(CheckpointFileTest, TrailingJunkIsCorruption) {
   const std::string file = WriteCheckpoint(SmallEntries()) + "junk";
-  EXPECT_TRUE(HasCode(Verdict(file), Code::kCorruption, "4 bytes of trailing junk"));
+  EXPECT_THAT(Verdict(file), StatusIs(Code::kCorruption, HasSubstr("4 bytes of trailing junk")));
 }
 
 TEST(CheckpointFileTest, RemovedMiddleChunkIsCorruption) {
@@ -518,7 +524,7 @@ TEST(CheckpointFileTest, RemovedMiddleChunkIsCorruption) {
   ASSERT_GE(chunks.size(), 4u);
   const std::string without_second =
       file.substr(0, chunks[1]) + file.substr(chunks[2], std::string::npos);
-  EXPECT_TRUE(HasCode(Verdict(without_second), Code::kCorruption, "data chunks"));
+  EXPECT_THAT(Verdict(without_second), StatusIs(Code::kCorruption, HasSubstr("data chunks")));
 }
 
 TEST(CheckpointFileTest, SwappedChunksAreCorruption) {
@@ -528,21 +534,24 @@ TEST(CheckpointFileTest, SwappedChunksAreCorruption) {
   const std::string swapped =
       file.substr(0, chunks[0]) + file.substr(chunks[1], chunks[2] - chunks[1]) +
       file.substr(chunks[0], chunks[1] - chunks[0]) + file.substr(chunks[2], std::string::npos);
-  EXPECT_TRUE(HasCode(Verdict(swapped), Code::kCorruption, "is not greater than"));
+  EXPECT_THAT(Verdict(swapped), StatusIs(Code::kCorruption, HasSubstr("is not greater than")));
 }
 
 TEST(CheckpointFileTest, KeysNotIncreasingWithinChunkAreCorruption) {
   CraftedFile crafted;
   crafted.Data({{"b", "1"}, {"a", "2"}}).Trailer(2, 4);
-  EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption,
-                      "at offset 67: key \"a\" is not greater than the previous key \"b\""));
+  EXPECT_THAT(
+      Verdict(crafted.bytes),
+      StatusIs(Code::kCorruption,
+               HasSubstr("at offset 67: key \"a\" is not greater than the previous key \"b\"")));
 }
 
 TEST(CheckpointFileTest, DuplicateKeyAcrossChunksIsCorruption) {
   CraftedFile crafted;
   crafted.Data({{"a", "1"}, {"b", "2"}}).Data({{"b", "3"}}).Trailer(3, 6);
-  EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption,
-                      "key \"b\" is not greater than the previous key \"b\""));
+  EXPECT_THAT(Verdict(crafted.bytes),
+              StatusIs(Code::kCorruption,
+                       HasSubstr("key \"b\" is not greater than the previous key \"b\"")));
 }
 
 TEST(CheckpointFileTest, TrailerCountsThatDisagreeAreCorruption) {
@@ -550,27 +559,30 @@ TEST(CheckpointFileTest, TrailerCountsThatDisagreeAreCorruption) {
   {
     CraftedFile crafted;
     crafted.Data(entries).Trailer(3, 4);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption,
-                        "the trailer counts 3 keys, the chunks hold 2"));
+    EXPECT_THAT(
+        Verdict(crafted.bytes),
+        StatusIs(Code::kCorruption, HasSubstr("the trailer counts 3 keys, the chunks hold 2")));
   }
   {
     CraftedFile crafted;
     crafted.Data(entries).Trailer(2, 5);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption,
-                        "the trailer counts 5 data bytes, the chunks hold 4"));
+    EXPECT_THAT(Verdict(crafted.bytes),
+                StatusIs(Code::kCorruption,
+                         HasSubstr("the trailer counts 5 data bytes, the chunks hold 4")));
   }
   {
     CraftedFile crafted;
     crafted.Data(entries);
     crafted.Trailer(2, 4, 2, crafted.chain());
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption,
-                        "the trailer counts 2 data chunks, the file has 1"));
+    EXPECT_THAT(
+        Verdict(crafted.bytes),
+        StatusIs(Code::kCorruption, HasSubstr("the trailer counts 2 data chunks, the file has 1")));
   }
   {
     CraftedFile crafted;
     crafted.Data(entries);
     crafted.Trailer(2, 4, 1, crafted.chain() ^ 1);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "chain checksum"));
+    EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("chain checksum")));
   }
 }
 
@@ -578,36 +590,37 @@ TEST(CheckpointFileTest, MalformedButChecksummedChunksAreCorruption) {
   {
     CraftedFile crafted;
     crafted.Chunk(kDataChunk, CraftedFile::Batch({})).Trailer(0, 0);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "no entries"));
+    EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("no entries")));
   }
   {
     CraftedFile crafted;
     crafted.Chunk(kDataChunk, CraftedFile::Batch({{"a", "1"}}) + "x").Trailer(1, 2);
-    EXPECT_TRUE(
-        HasCode(Verdict(crafted.bytes), Code::kCorruption, "1 bytes of junk after the last entry"));
+    EXPECT_THAT(Verdict(crafted.bytes),
+                StatusIs(Code::kCorruption, HasSubstr("1 bytes of junk after the last entry")));
   }
   {
     CraftedFile crafted;
     crafted.Chunk(kDataChunk, "short").Trailer(0, 0);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "too short"));
+    EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("too short")));
   }
   {
     CraftedFile crafted;
     crafted.Chunk(9, "whatever").Trailer(0, 0);
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "unknown chunk type 9"));
+    EXPECT_THAT(Verdict(crafted.bytes),
+                StatusIs(Code::kCorruption, HasSubstr("unknown chunk type 9")));
   }
   {
     CraftedFile crafted;
     crafted.Chunk(kTrailerChunk, "a trailer of the wrong length");
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, "trailer length"));
+    EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("trailer length")));
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lengths that lie: rejected before anything is allocated on their word
 
-TEST(CheckpointFileTest, AllocationWatchSeesLargeAllocations) {
-  AllocationWatch watch;
+TEST(CheckpointFileTest, AllocationCounterSeesLargeAllocations) {
+  AllocationCounter watch;
   std::string big(8 << 20, 'x');
   EXPECT_GE(watch.Largest(), big.size());
 }
@@ -621,10 +634,10 @@ TEST(CheckpointFileTest, ChunkLengthBeyondFileIsCorruptionWithoutAllocating) {
     PutFixed32(&chunk_header, 0);
     chunk_header += static_cast<char>(kDataChunk);
     const std::string file = crafted.bytes + chunk_header + "tiny";
-    AllocationWatch watch;
-    EXPECT_TRUE(HasCode(
-        Verdict(file), Code::kCorruption,
-        "at offset 32: chunk length " + std::to_string(length) + " exceeds the 4 bytes left"));
+    AllocationCounter watch;
+    EXPECT_THAT(Verdict(file), StatusIs(Code::kCorruption, HasSubstr("at offset 32: chunk length " +
+                                                                     std::to_string(length) +
+                                                                     " exceeds the 4 bytes left")));
     EXPECT_LT(watch.Largest(), size_t{1} << 20);
   }
 }
@@ -666,8 +679,8 @@ TEST(CheckpointFileTest, ValidCrcChunkWithHugeCerealLengthIsCorruptionWithoutAll
     SCOPED_TRACE(c.name);
     CraftedFile crafted;
     crafted.Chunk(kDataChunk, c.payload).Trailer(1, 4);
-    AllocationWatch watch;
-    EXPECT_TRUE(HasCode(Verdict(crafted.bytes), Code::kCorruption, c.expected));
+    AllocationCounter watch;
+    EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr(c.expected)));
     EXPECT_LT(watch.Largest(), size_t{1} << 20);
   }
 }
@@ -678,40 +691,44 @@ TEST(CheckpointFileTest, ValidCrcChunkWithHugeCerealLengthIsCorruptionWithoutAll
 TEST(CheckpointFileTest, WriterRejectsKeysThatDoNotIncrease) {
   StringWritableFile file;
   CheckpointWriter writer(&file, 1, 0);
-  ASSERT_TRUE(IsOk(writer.Add("b", "1")));
-  EXPECT_TRUE(HasCode(writer.Add("b", "2"), Code::kInvalidArgument, "strictly increasing"));
-  EXPECT_TRUE(HasCode(writer.Add("a", "3"), Code::kInvalidArgument, "strictly increasing"));
-  ASSERT_TRUE(IsOk(writer.Add("c", "4")));  // a rejected entry leaves the writer usable
-  ASSERT_TRUE(IsOk(writer.Finish()));
+  ASSERT_THAT(writer.Add("b", "1"), IsOk());
+  EXPECT_THAT(writer.Add("b", "2"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("strictly increasing")));
+  EXPECT_THAT(writer.Add("a", "3"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("strictly increasing")));
+  ASSERT_THAT(writer.Add("c", "4"), IsOk());  // a rejected entry leaves the writer usable
+  ASSERT_THAT(writer.Finish(), IsOk());
   ReadOutcome r = Read(file.contents);
-  ASSERT_TRUE(IsOk(r.status));
+  ASSERT_THAT(r.status, IsOk());
   EXPECT_TRUE(SameEntries({{"b", "1"}, {"c", "4"}}, r.entries));
 }
 
 TEST(CheckpointFileTest, WriterRejectsKeysThatDoNotIncreaseAcrossChunks) {
   StringWritableFile file;
   CheckpointWriter writer(&file, 1, 0);
-  ASSERT_TRUE(IsOk(writer.Add("m", std::string(2 << 20, 'v'))));  // fills and flushes a chunk
+  ASSERT_THAT(writer.Add("m", std::string(2 << 20, 'v')), IsOk());  // fills and flushes a chunk
   ASSERT_GT(file.contents.size(), size_t{2} << 20);
-  EXPECT_TRUE(HasCode(writer.Add("m", ""), Code::kInvalidArgument, "strictly increasing"));
-  EXPECT_TRUE(HasCode(writer.Add("a", ""), Code::kInvalidArgument, "strictly increasing"));
-  EXPECT_TRUE(IsOk(writer.Add("n", "")));
+  EXPECT_THAT(writer.Add("m", ""),
+              StatusIs(Code::kInvalidArgument, HasSubstr("strictly increasing")));
+  EXPECT_THAT(writer.Add("a", ""),
+              StatusIs(Code::kInvalidArgument, HasSubstr("strictly increasing")));
+  EXPECT_THAT(writer.Add("n", ""), IsOk());
 }
 
 TEST(CheckpointFileTest, WriterMisuseAfterFinishIsInvalidArgument) {
   StringWritableFile file;
   CheckpointWriter writer(&file, 1, 0);
-  ASSERT_TRUE(IsOk(writer.Finish()));
-  EXPECT_TRUE(HasCode(writer.Add("a", "1"), Code::kInvalidArgument, "after Finish"));
-  EXPECT_TRUE(HasCode(writer.Finish(), Code::kInvalidArgument, "twice"));
+  ASSERT_THAT(writer.Finish(), IsOk());
+  EXPECT_THAT(writer.Add("a", "1"), StatusIs(Code::kInvalidArgument, HasSubstr("after Finish")));
+  EXPECT_THAT(writer.Finish(), StatusIs(Code::kInvalidArgument, HasSubstr("twice")));
 }
 
 TEST(CheckpointFileTest, FinishDoesNotSyncAndBytesWrittenIsTheFileSize) {
   StringWritableFile file;
   CheckpointWriter writer(&file, 1, 0);
   EXPECT_EQ(writer.bytes_written(), 0u);
-  ASSERT_TRUE(IsOk(writer.Add("a", "1")));
-  ASSERT_TRUE(IsOk(writer.Finish()));
+  ASSERT_THAT(writer.Add("a", "1"), IsOk());
+  ASSERT_THAT(writer.Finish(), IsOk());
   EXPECT_EQ(file.syncs, 0);
   EXPECT_EQ(writer.bytes_written(), file.contents.size());
   EXPECT_EQ(file.contents.size(), kHeaderSize + kChunkHeaderSize + 8 + 16 + 2 + kTrailerSize);
@@ -721,10 +738,10 @@ TEST(CheckpointFileTest, WriteErrorIsSticky) {
   StringWritableFile file;
   file.FailAppendNumber(1);  // the header goes through; the first chunk does not
   CheckpointWriter writer(&file, 1, 0);
-  ASSERT_TRUE(IsOk(writer.Add("a", "1")));
-  EXPECT_TRUE(HasCode(writer.Finish(), Code::kIOError, "disk full"));
-  EXPECT_TRUE(HasCode(writer.Add("b", "2"), Code::kIOError, "disk full"));
-  EXPECT_TRUE(HasCode(writer.Finish(), Code::kIOError, "disk full"));
+  ASSERT_THAT(writer.Add("a", "1"), IsOk());
+  EXPECT_THAT(writer.Finish(), StatusIs(Code::kIOError, HasSubstr("disk full")));
+  EXPECT_THAT(writer.Add("b", "2"), StatusIs(Code::kIOError, HasSubstr("disk full")));
+  EXPECT_THAT(writer.Finish(), StatusIs(Code::kIOError, HasSubstr("disk full")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,7 +768,7 @@ TEST(CheckpointFileTest, VisitorExceptionBecomesIOError) {
       ReadCheckpoint(&seq, file.size(), &info, [](std::string_view, std::string_view) -> Status {
         throw std::runtime_error("visitor blew up");
       });
-  EXPECT_TRUE(HasCode(s, Code::kIOError, "visitor blew up"));
+  EXPECT_THAT(s, StatusIs(Code::kIOError, HasSubstr("visitor blew up")));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Db and snapshots: export, preload, and golden bytes independent of the order of commits.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,25 +11,28 @@
 #include "memdb/db/db.h"
 #include "memdb/io/sim_file_system.h"
 #include "memdb/snapshot/snapshot.h"
+#include "memdb/testing/status_matchers.h"
 #include "snapshot_test_util.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using test::HasCode;
-using test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 
 Db Build(const std::vector<std::pair<std::string, std::string>>& puts, size_t per_txn) {
   Db db = Db::Open({}).value();
   for (size_t i = 0; i < puts.size(); i += per_txn) {
-    EXPECT_TRUE(IsOk(db.Update([&](KvTransaction& txn) {
+    EXPECT_THAT(db.Update([&](KvTransaction& txn) {
       for (size_t j = i; j < std::min(puts.size(), i + per_txn); ++j) {
         if (Status s = txn.Put(puts[j].first, puts[j].second); !s.ok()) return s;
       }
       return Status::OK();
-    })));
+    }),
+                IsOk());
   }
   return db;
 }
@@ -50,8 +54,8 @@ TEST(DbSnapshotTest, EqualDatabasesBuiltInDifferentOrdersGiveIdenticalGoldenByte
   Db backward = Build(puts, 7);
   // A third database takes a detour: extra keys written and deleted again.
   Db detour = Build(puts, 50);
-  ASSERT_TRUE(IsOk(detour.Put("zz-temporary", "x")));
-  ASSERT_TRUE(IsOk(detour.Delete("zz-temporary")));
+  ASSERT_THAT(detour.Put("zz-temporary", "x"), IsOk());
+  ASSERT_THAT(detour.Delete("zz-temporary"), IsOk());
 
   const Snapshot a = forward.ExportSnapshot().value();
   const Snapshot b = backward.ExportSnapshot().value();
@@ -67,7 +71,7 @@ TEST(DbSnapshotTest, ExportRecordsTimestampOptionsAndVersion) {
   Options options;
   options.default_isolation = IsolationLevel::kSerializable;
   Db db = Db::Open(options).value();
-  ASSERT_TRUE(IsOk(db.Put("k", "v")));
+  ASSERT_THAT(db.Put("k", "v"), IsOk());
   const Snapshot snap = db.ExportSnapshot().value();
   EXPECT_EQ(snap.metadata.commit_timestamp, db.GetStats().last_commit_timestamp);
   EXPECT_EQ(snap.metadata.key_count, 1u);
@@ -91,8 +95,8 @@ TEST(DbSnapshotTest, OpenFromSnapshotPreloadsEveryFormatAndAcceptsCommits) {
         SnapshotFormat::kXml, SnapshotFormat::kGolden}) {
     SCOPED_TRACE(std::string(SnapshotFormatName(format)));
     const std::string path = "/fixtures/state." + std::string(SnapshotFormatName(format));
-    ASSERT_TRUE(IsOk(disk->CreateDir("/fixtures")));
-    ASSERT_TRUE(IsOk(WriteSnapshotFile(*disk, path, snap, format)));
+    ASSERT_THAT(disk->CreateDir("/fixtures"), IsOk());
+    ASSERT_THAT(WriteSnapshotFile(*disk, path, snap, format), IsOk());
     Result<Db> db = Db::OpenFromSnapshot(path, options);
     ASSERT_TRUE(db.ok()) << db.status();
     const Snapshot loaded = db->ExportSnapshot().value();
@@ -100,7 +104,7 @@ TEST(DbSnapshotTest, OpenFromSnapshotPreloadsEveryFormatAndAcceptsCommits) {
     EXPECT_GE(loaded.metadata.commit_timestamp, 1u);
     // The preloaded state is committed: transactions read it and commit on top of it.
     EXPECT_EQ(db->Get("preloaded").value(), std::string("\0\xff", 2));
-    ASSERT_TRUE(IsOk(db->Put("preloaded", "changed")));
+    ASSERT_THAT(db->Put("preloaded", "changed"), IsOk());
     EXPECT_EQ(db->Get("preloaded").value(), "changed");
   }
 }
@@ -120,24 +124,24 @@ TEST(DbSnapshotTest, OpenFromSnapshotStreamAndEmptySnapshot) {
 TEST(DbSnapshotTest, OpenFromSnapshotErrorsNameTheProblem) {
   Options durable;
   durable.path = "/db";
-  EXPECT_TRUE(HasCode(Db::OpenFromSnapshot(Snapshot{}, durable).status(), Code::kInvalidArgument,
-                      "Options::path must be empty"));
+  EXPECT_THAT(Db::OpenFromSnapshot(Snapshot{}, durable).status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("Options::path must be empty")));
   auto disk = std::make_shared<SimFileSystem>();
   Options options;
   options.file_system = disk;
-  EXPECT_TRUE(HasCode(Db::OpenFromSnapshot(std::string("/missing.snap"), options).status(),
-                      Code::kNotFound));
-  ASSERT_TRUE(
-      IsOk(WriteFileAtomically(*disk, "/bad.golden", "{\"memdb_golden\":1,\"entries\":0}")));
-  EXPECT_TRUE(HasCode(Db::OpenFromSnapshot(std::string("/bad.golden"), options).status(),
-                      Code::kCorruption, "/bad.golden:1:31: missing newline"));
+  EXPECT_THAT(Db::OpenFromSnapshot(std::string("/missing.snap"), options).status(),
+              StatusIs(Code::kNotFound));
+  ASSERT_THAT(WriteFileAtomically(*disk, "/bad.golden", "{\"memdb_golden\":1,\"entries\":0}"),
+              IsOk());
+  EXPECT_THAT(Db::OpenFromSnapshot(std::string("/bad.golden"), options).status(),
+              StatusIs(Code::kCorruption, HasSubstr("/bad.golden:1:31: missing newline")));
 }
 
 TEST(DbSnapshotTest, ExportOnMovedFromDbIsInvalidArgument) {
   Db db = Db::Open({}).value();
   Db other = std::move(db);
-  EXPECT_TRUE(
-      HasCode(db.ExportSnapshot().status(), Code::kInvalidArgument, "moved-from"));  // NOLINT
+  EXPECT_THAT(db.ExportSnapshot().status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("moved-from")));  // NOLINT
 }
 
 }  // namespace

@@ -1,19 +1,22 @@
 // Semantic diffs and redactions.
 #include "memdb/snapshot/diff.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "memdb/testing/status_matchers.h"
 #include "snapshot_test_util.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using test::HasCode;
-using test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
 using test::MakeSnapshot;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 
 TEST(SnapshotDiffTest, ReportsAddedRemovedAndChangedKeysInKeyOrder) {
@@ -60,10 +63,10 @@ TEST(SnapshotDiffTest, DescribeCapsTheNumberOfLines) {
 
 TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
   Redactions redactions;
-  ASSERT_TRUE(IsOk(redactions.IgnoreKeys("^session:")));
-  ASSERT_TRUE(IsOk(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]")));
-  ASSERT_TRUE(
-      IsOk(redactions.ReplaceValues(Redactions::kIsoTimestampPattern, "[time]", "^audit:")));
+  ASSERT_THAT(redactions.IgnoreKeys("^session:"), IsOk());
+  ASSERT_THAT(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]"), IsOk());
+  ASSERT_THAT(redactions.ReplaceValues(Redactions::kIsoTimestampPattern, "[time]", "^audit:"),
+              IsOk());
   const Snapshot run1 =
       MakeSnapshot({{"session:1", "abc"},
                     {"order:1", "id=123e4567-e89b-12d3-a456-426614174000 total=5"},
@@ -89,16 +92,16 @@ TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
 
 TEST(RedactionsTest, PlaceholderIsLiteralText) {
   Redactions redactions;
-  ASSERT_TRUE(IsOk(redactions.ReplaceValues("[0-9]+", "$1 $& $$")));
+  ASSERT_THAT(redactions.ReplaceValues("[0-9]+", "$1 $& $$"), IsOk());
   EXPECT_EQ(redactions.Apply(MakeSnapshot({{"k", "a12b"}})).entries.at("k"), "a$1 $& $$b");
 }
 
 TEST(RedactionsTest, BadPatternsAreInvalidArgument) {
   Redactions redactions;
-  EXPECT_TRUE(HasCode(redactions.IgnoreKeys("(unclosed"), Code::kInvalidArgument,
-                      "invalid pattern \"(unclosed\""));
-  EXPECT_TRUE(HasCode(redactions.ReplaceValues("x*", "[x]"), Code::kInvalidArgument,
-                      "matches the empty string"));
+  EXPECT_THAT(redactions.IgnoreKeys("(unclosed"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("invalid pattern \"(unclosed\"")));
+  EXPECT_THAT(redactions.ReplaceValues("x*", "[x]"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("matches the empty string")));
   EXPECT_TRUE(redactions.empty());
 }
 

@@ -2,6 +2,7 @@
 // pending directory, accepting and rejecting, references merged across processes.
 #include "memdb/snapshot/golden.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,20 +12,23 @@
 #include <string>
 #include <vector>
 
+#include "memdb/testing/status_matchers.h"
 #include "snapshot_test_util.h"
-#include "test_support.h"
+#include "support/temp_dir.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using test::HasCode;
-using test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
 using test::MakeSnapshot;
+using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 std::string Read(const std::string& path) {
   std::string text;
-  EXPECT_TRUE(IsOk(PosixFileSystem()->ReadFile(path, &text))) << path;
+  EXPECT_THAT(PosixFileSystem()->ReadFile(path, &text), IsOk()) << path;
   return text;
 }
 
@@ -40,13 +44,9 @@ std::vector<std::string> Tree(const fs::path& root) {
 class GoldenWorkflowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "memdb-golden-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
     golden_ = (root_ / "tests" / "state.golden").string();
     fs::create_directories(root_ / "tests");
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   static GoldenSettings Settings(GoldenMode mode) {
     GoldenSettings settings;
@@ -54,7 +54,8 @@ class GoldenWorkflowTest : public ::testing::Test {
     return settings;
   }
 
-  fs::path root_;
+  test::TempDir temp_;
+  const fs::path root_ = temp_.path();
   std::string golden_;
   const Snapshot state_ = MakeSnapshot({{"a", "1"}, {"b", std::string("\0", 1)}});
 };
@@ -75,7 +76,7 @@ TEST_F(GoldenWorkflowTest, CompareModeMissingGoldenFailsAndWritesPending) {
 TEST_F(GoldenWorkflowTest, CompareModeMismatchShowsTheDiffAndLeavesTheGolden) {
   const std::string old_text =
       SaveSnapshot(MakeSnapshot({{"a", "0"}}), SnapshotFormat::kGolden).value();
-  ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), golden_, old_text)));
+  ASSERT_THAT(WriteFileAtomically(*PosixFileSystem(), golden_, old_text), IsOk());
   Result<GoldenResult> r = CheckGolden(state_, golden_, Settings(GoldenMode::kCompare));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r->passed);
@@ -89,9 +90,9 @@ TEST_F(GoldenWorkflowTest, CompareModeMismatchShowsTheDiffAndLeavesTheGolden) {
 }
 
 TEST_F(GoldenWorkflowTest, CompareModeMatchPassesAndRemovesAStalePendingFile) {
-  ASSERT_TRUE(
-      IsOk(WriteSnapshotFile(*PosixFileSystem(), golden_, state_, SnapshotFormat::kGolden)));
-  ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), golden_ + ".new", "stale")));
+  ASSERT_THAT(WriteSnapshotFile(*PosixFileSystem(), golden_, state_, SnapshotFormat::kGolden),
+              IsOk());
+  ASSERT_THAT(WriteFileAtomically(*PosixFileSystem(), golden_ + ".new", "stale"), IsOk());
   Result<GoldenResult> r = CheckGolden(state_, golden_, Settings(GoldenMode::kCompare));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->passed);
@@ -101,7 +102,7 @@ TEST_F(GoldenWorkflowTest, CompareModeMatchPassesAndRemovesAStalePendingFile) {
 }
 
 TEST_F(GoldenWorkflowTest, DamagedGoldenIsAMismatchNamingTheParseError) {
-  ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), golden_, "not a golden\n")));
+  ASSERT_THAT(WriteFileAtomically(*PosixFileSystem(), golden_, "not a golden\n"), IsOk());
   Result<GoldenResult> r = CheckGolden(state_, golden_, Settings(GoldenMode::kCompare));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_FALSE(r->passed);
@@ -137,8 +138,9 @@ TEST_F(GoldenWorkflowTest, CiModeNeverWritesAndFailsOnMissingOrMismatch) {
   EXPECT_NE(r->message.find("CI is set, so nothing was written"), std::string::npos);
   EXPECT_EQ(Tree(root_), std::vector<std::string>{"tests"});
 
-  ASSERT_TRUE(IsOk(WriteSnapshotFile(*PosixFileSystem(), golden_, MakeSnapshot({{"a", "0"}}),
-                                     SnapshotFormat::kGolden)));
+  ASSERT_THAT(WriteSnapshotFile(*PosixFileSystem(), golden_, MakeSnapshot({{"a", "0"}}),
+                                SnapshotFormat::kGolden),
+              IsOk());
   r = CheckGolden(state_, golden_, Settings(GoldenMode::kCi));
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->passed);
@@ -185,8 +187,8 @@ TEST_F(GoldenWorkflowTest, RedirectedPendingDirectoryListAcceptAndReject) {
   ASSERT_EQ(pending->size(), 2u);
   EXPECT_EQ((*pending)[0].golden_path, golden_);
   EXPECT_EQ((*pending)[1].golden_path, other);
-  ASSERT_TRUE(IsOk(AcceptPendingGolden((*pending)[0], settings)));
-  ASSERT_TRUE(IsOk(RejectPendingGolden((*pending)[1], settings)));
+  ASSERT_THAT(AcceptPendingGolden((*pending)[0], settings), IsOk());
+  ASSERT_THAT(RejectPendingGolden((*pending)[1], settings), IsOk());
   EXPECT_EQ(Read(golden_), SaveSnapshot(state_, SnapshotFormat::kGolden).value());
   EXPECT_FALSE(fs::exists(other));
   EXPECT_TRUE(ListPendingGoldens("", settings)->empty());
@@ -195,24 +197,25 @@ TEST_F(GoldenWorkflowTest, RedirectedPendingDirectoryListAcceptAndReject) {
 
 TEST_F(GoldenWorkflowTest, PendingBesideGoldensIsListedFromTheSourceRoot) {
   ASSERT_TRUE(CheckGolden(state_, golden_, Settings(GoldenMode::kCompare)).ok());
-  ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), (root_ / "tests" / "x.txt.new").string(),
-                                       "not a pending golden")));
+  ASSERT_THAT(WriteFileAtomically(*PosixFileSystem(), (root_ / "tests" / "x.txt.new").string(),
+                                  "not a pending golden"),
+              IsOk());
   Result<std::vector<PendingGolden>> pending =
       ListPendingGoldens(root_.string(), Settings(GoldenMode::kCompare));
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].golden_path, golden_);
   // A damaged pending file is never accepted.
-  ASSERT_TRUE(IsOk(WriteFileAtomically(*PosixFileSystem(), golden_ + ".new", "garbage\n")));
-  EXPECT_TRUE(HasCode(AcceptPendingGolden((*pending)[0], Settings(GoldenMode::kCompare)),
-                      Status::Code::kCorruption));
+  ASSERT_THAT(WriteFileAtomically(*PosixFileSystem(), golden_ + ".new", "garbage\n"), IsOk());
+  EXPECT_THAT(AcceptPendingGolden((*pending)[0], Settings(GoldenMode::kCompare)),
+              StatusIs(Status::Code::kCorruption));
   EXPECT_FALSE(fs::exists(golden_));
 }
 
 TEST_F(GoldenWorkflowTest, RedactedStateIsWhatTheGoldenHolds) {
   Redactions redactions;
-  ASSERT_TRUE(IsOk(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]")));
-  ASSERT_TRUE(IsOk(redactions.IgnoreKeys("^tmp:")));
+  ASSERT_THAT(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]"), IsOk());
+  ASSERT_THAT(redactions.IgnoreKeys("^tmp:"), IsOk());
   const Snapshot run1 =
       MakeSnapshot({{"id", "123e4567-e89b-12d3-a456-426614174000"}, {"tmp:1", "x"}});
   const Snapshot run2 = MakeSnapshot({{"id", "00000000-0000-0000-0000-000000000000"}});
@@ -265,7 +268,7 @@ TEST_F(GoldenWorkflowTest, TwoProcessesWritePendingFilesAndReferencesAtOnce) {
     Result<Snapshot> snap = ReadSnapshotFile(*PosixFileSystem(), p.pending_path);
     ASSERT_TRUE(snap.ok()) << snap.status();
     EXPECT_EQ(snap->entries.at("test"), id);
-    ASSERT_TRUE(IsOk(AcceptPendingGolden(p, settings)));
+    ASSERT_THAT(AcceptPendingGolden(p, settings), IsOk());
   }
   // Both processes' reference lists are merged; a golden nobody used is obsolete.
   Result<std::vector<std::string>> refs = ReadGoldenReferences(settings);
@@ -275,17 +278,18 @@ TEST_F(GoldenWorkflowTest, TwoProcessesWritePendingFilesAndReferencesAtOnce) {
   EXPECT_EQ(std::distance(fs::directory_iterator(root_ / "refs"), fs::directory_iterator()), 2);
   const std::string unused = (root_ / "tests" / "old" / "unused.golden").string();
   fs::create_directories(root_ / "tests" / "old");
-  ASSERT_TRUE(IsOk(WriteSnapshotFile(*PosixFileSystem(), unused, state_, SnapshotFormat::kGolden)));
+  ASSERT_THAT(WriteSnapshotFile(*PosixFileSystem(), unused, state_, SnapshotFormat::kGolden),
+              IsOk());
   Result<std::vector<std::string>> obsolete = FindObsoleteGoldens(root_.string(), settings);
   ASSERT_TRUE(obsolete.ok()) << obsolete.status();
   EXPECT_EQ(*obsolete, std::vector<std::string>{unused});
 }
 
 TEST_F(GoldenWorkflowTest, ReferencesNeedADirectory) {
-  EXPECT_TRUE(HasCode(ReadGoldenReferences(Settings(GoldenMode::kCompare)).status(),
-                      Status::Code::kInvalidArgument, "MEMDB_GOLDEN_REFERENCES_DIR"));
-  EXPECT_TRUE(HasCode(CheckGolden(state_, "", Settings(GoldenMode::kCompare)).status(),
-                      Status::Code::kInvalidArgument, "empty golden path"));
+  EXPECT_THAT(ReadGoldenReferences(Settings(GoldenMode::kCompare)).status(),
+              StatusIs(Status::Code::kInvalidArgument, HasSubstr("MEMDB_GOLDEN_REFERENCES_DIR")));
+  EXPECT_THAT(CheckGolden(state_, "", Settings(GoldenMode::kCompare)).status(),
+              StatusIs(Status::Code::kInvalidArgument, HasSubstr("empty golden path")));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Round trips of every snapshot format, and the golden format's exact bytes.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,15 +8,17 @@
 #include <string>
 
 #include "memdb/snapshot/snapshot.h"
+#include "memdb/testing/status_matchers.h"
 #include "snapshot/text_encoding.h"
 #include "snapshot_test_util.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using test::HasCode;
-using test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 using Code = Status::Code;
 
 constexpr SnapshotFormat kAllFormats[] = {SnapshotFormat::kBinary, SnapshotFormat::kPortableBinary,
@@ -27,7 +30,7 @@ constexpr SnapshotFormat kAllFormats[] = {SnapshotFormat::kBinary, SnapshotForma
 void ExpectRoundTrip(const Snapshot& snap, SnapshotFormat format) {
   SCOPED_TRACE(std::string(SnapshotFormatName(format)));
   Result<std::string> bytes = SaveSnapshot(snap, format);
-  ASSERT_TRUE(IsOk(bytes.status()));
+  ASSERT_THAT(bytes.status(), IsOk());
   Result<SnapshotFormat> detected = DetectSnapshotFormat(*bytes, "x");
   ASSERT_TRUE(detected.ok()) << detected.status();
   EXPECT_EQ(*detected, format);
@@ -138,7 +141,7 @@ TEST(SnapshotFormatTest, CheckedInFixturesStillLoadWithTheSameBytes) {
   ASSERT_NE(dir, nullptr) << "run through ctest, which sets MEMDB_FIXTURES";
   const std::string golden_path = std::string(dir) + "/golden/docs_example.golden";
   std::string text;
-  ASSERT_TRUE(IsOk(PosixFileSystem()->ReadFile(golden_path, &text)));
+  ASSERT_THAT(PosixFileSystem()->ReadFile(golden_path, &text), IsOk());
   Result<Snapshot> golden = ReadSnapshotFile(*PosixFileSystem(), golden_path);
   ASSERT_TRUE(golden.ok()) << golden.status();
   EXPECT_EQ(SaveSnapshot(*golden, SnapshotFormat::kGolden).value(), text);
@@ -173,9 +176,10 @@ TEST(SnapshotFormatTest, ReadSnapshotFromStream) {
 }
 
 TEST(SnapshotFormatTest, UnknownContentIsInvalidArgumentNamingTheInput) {
-  EXPECT_TRUE(HasCode(ParseSnapshot("hello", "notes.txt").status(), Code::kInvalidArgument,
-                      "notes.txt: not a memdb snapshot"));
-  EXPECT_TRUE(HasCode(ParseSnapshot("", "empty").status(), Code::kInvalidArgument, "empty"));
+  EXPECT_THAT(ParseSnapshot("hello", "notes.txt").status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("notes.txt: not a memdb snapshot")));
+  EXPECT_THAT(ParseSnapshot("", "empty").status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("empty")));
 }
 
 TEST(SnapshotFormatTest, TaggedEncodingRoundTripsAndRejectsMalformed) {

@@ -1,5 +1,5 @@
-// Helpers for the golden tests of the testing layer: a temporary directory removed at the end,
-// environment variables set for one scope and restored, a whole file read as text.
+// Helpers for the golden tests of the testing layer: environment variables set for one scope and
+// restored, a whole file read as text (the temporary directory is support/temp_dir.h).
 #ifndef MEMDB_TESTS_TESTING_GOLDEN_SUPPORT_H_
 #define MEMDB_TESTS_TESTING_GOLDEN_SUPPORT_H_
 
@@ -13,27 +13,9 @@
 #include <string>
 
 #include "memdb/testing/golden_matchers.h"
+#include "support/temp_dir.h"
 
 namespace memdb::test {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "memdb-testing-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed for " << tmpl;
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Sets (or, with nullptr, unsets) an environment variable; the destructor restores it.
 class ScopedEnv {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace memdb::testing {
 namespace {
 
@@ -41,14 +43,18 @@ TEST(ScenarioRegistrationTest, EveryScriptOfTheLibraryIsRegistered) {
   EXPECT_TRUE(found_explore);
 }
 
-std::string WriteScript(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
+// Writes `text` as the script `name` in `dir`; returns its path.
+std::string WriteScript(const test::TempDir& dir, const std::string& name,
+                        const std::string& text) {
+  const std::string path = dir.Join(name);
   std::ofstream(path) << text;
   return path;
 }
 
 TEST(ScenarioRegistrationTest, WrongExpectationIsReportedAtTheScriptsLineWithTheDiff) {
-  const std::string path = WriteScript("wrong.scn", "put a 1\nput c 3\nexpect scan \"\" = a b\n");
+  const test::TempDir dir;
+  const std::string path =
+      WriteScript(dir, "wrong.scn", "put a 1\nput c 3\nexpect scan \"\" = a b\n");
   EXPECT_NONFATAL_FAILURE(RunScenarioTest(path),
                           "expect scan \"\" = a b\nexpected [a b], found [a c]; missing b; "
                           "unexpected c");
@@ -64,15 +70,17 @@ TEST(ScenarioRegistrationTest, WrongExpectationIsReportedAtTheScriptsLineWithThe
 }
 
 TEST(ScenarioRegistrationTest, TypoIsReportedWithTheCaret) {
-  const std::string path = WriteScript("typo.scn", "put a 1\ncheckpiont\n");
+  const test::TempDir dir;
+  const std::string path = WriteScript(dir, "typo.scn", "put a 1\ncheckpiont\n");
   EXPECT_NONFATAL_FAILURE(RunScenarioTest(path),
                           "typo.scn:2:1: unknown command 'checkpiont' (did you mean "
                           "'checkpoint'?)\n  checkpiont\n  ^");
 }
 
 TEST(ScenarioRegistrationTest, ExploreReportsAViolatedInvariant) {
+  const test::TempDir dir;
   const std::string path =
-      WriteScript("split.scn",
+      WriteScript(dir, "split.scn",
                   "option sync always\nput acct:a 100\nput acct:b 0\ninvariant sum acct: = 100\n"
                   "put acct:a 70\nput acct:b 30\n");
   EXPECT_NONFATAL_FAILURE(ExploreScenarioTest(path), "sum of acct: is 70, expected 100");

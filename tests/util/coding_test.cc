@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {

@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::crc32c {
 namespace {
@@ -78,11 +76,6 @@ TEST(Crc32cTest, MatchesKnownVectors) {
   EXPECT_EQ(Value("123456789", 9), 0xE3069283u);
 }
 
-TEST(Crc32cTest, ReportsWhichPathRuns) {
-  std::printf("[ info     ] crc32c hardware path (SSE4.2): %s\n",
-              internal::HardwareAvailable() ? "available, used" : "not available");
-}
-
 TEST(Crc32cTest, PathsAgreeOnRandomDataOfRandomLengthsAndAlignments) {
   const uint64_t seed = TestSeed();
   SCOPED_TRACE(SeedTrace(seed));
@@ -137,26 +130,6 @@ TEST(Crc32cTest, MaskIsInvertibleAndChangesTheValue) {
   for (int i = 0; i < 1000; ++i) {
     const auto x = static_cast<uint32_t>(rng.Next());
     ASSERT_EQ(Unmask(Mask(x)), x);
-  }
-}
-
-// Prints the throughput of each path; asserts nothing about time.
-TEST(Crc32cTest, ReportsThroughput) {
-  std::string data(1 << 20, '\0');
-  Random rng(1);
-  for (char& c : data) c = static_cast<char>(rng.Next());
-  for (const auto& [name, extend] : Implementations()) {
-    uint32_t crc = 0;
-    int rounds = 0;
-    double seconds = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while (seconds < 0.25) {  // about a quarter of a second per path, whatever the build
-      crc = extend(crc, data.data(), data.size());
-      ++rounds;
-      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-    std::printf("[ info     ] crc32c %s: %.0f MB/s (crc %08x)\n", name.c_str(),
-                rounds * static_cast<double>(data.size()) / seconds / 1e6, crc);
   }
 }
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "memdb/util/random.h"
-#include "test_support.h"
-#include "wal/allocation_counter.h"
+#include "support/allocation_counter.h"
+#include "support/test_support.h"
 #include "wal/log_format.h"
 #include "wal/log_reader.h"
 #include "wal/wal_test_util.h"
@@ -16,6 +16,8 @@
 namespace memdb::wal {
 namespace {
 
+using ::memdb::test::AllocationCounter;
+using ::memdb::test::AllocationStats;
 using memdb::test::SeedTrace;
 using memdb::test::TestSeed;
 using test::PhysicalRecord;
@@ -380,13 +382,13 @@ TEST(LogDamageTest, RandomGarbageFileNeitherCrashesNorAllocatesPastABlock) {
     StringSequentialFile file(garbage);
     LogReader reader(&file, garbage.size());
     std::string record;
-    test::StartCountingAllocations();
+    const AllocationCounter counter;
     Outcome outcome;
     int results = 0;
     while ((outcome = reader.ReadRecord(&record)) == Outcome::kRecord ||
            (outcome == Outcome::kCorruption && ++results < 1000)) {
     }
-    const test::AllocationStats allocations = test::StopCountingAllocations();
+    const AllocationStats allocations = counter.Stats();
     EXPECT_EQ(outcome, Outcome::kTornTail) << reader.damage();
     EXPECT_EQ(reader.valid_end(), 0u);
     EXPECT_EQ(reader.torn_bytes(), garbage.size());

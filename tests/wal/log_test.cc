@@ -1,14 +1,14 @@
 // LogWriter and LogReader on intact logs: framing, fragmentation, block trailers, one Append
 // per Flush, poisoning, and the read path's block-sized reads and throughput.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "memdb/testing/status_matchers.h"
 #include "memdb/util/random.h"
-#include "test_support.h"
+#include "support/test_support.h"
 #include "wal/log_format.h"
 #include "wal/log_reader.h"
 #include "wal/log_writer.h"
@@ -17,9 +17,10 @@
 namespace memdb::wal {
 namespace {
 
-using memdb::test::IsOk;
 using memdb::test::SeedTrace;
 using memdb::test::TestSeed;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
 using test::RandomBytes;
 using test::ReadAll;
 using test::ReadLog;
@@ -27,6 +28,7 @@ using test::StringSequentialFile;
 using test::StringWritableFile;
 using test::WriteAll;
 using test::WrittenLog;
+using ::testing::HasSubstr;
 using Outcome = LogReader::Outcome;
 
 // Writes `records`, reads them back, and checks every record, offset and the clean end.
@@ -42,7 +44,7 @@ void ExpectRoundTrip(const std::vector<std::string>& records) {
   }
   EXPECT_EQ(read.valid_end, written.contents.size());
   EXPECT_EQ(read.torn_bytes, 0u);
-  EXPECT_TRUE(IsOk(read.status));
+  EXPECT_THAT(read.status, IsOk());
 }
 
 TEST(LogTest, EmptyFileReadsAsACleanEnd) {
@@ -58,7 +60,7 @@ TEST(LogTest, RecordHasTheDocumentedBytes) {
   LogWriter writer(&file);
   writer.AddRecord("hi");
   writer.AddRecord("");
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   const std::string expected(
       "\x8b\x6e\xac\xe0\x02\x00\x01"
       "hi"
@@ -73,7 +75,7 @@ TEST(LogTest, LongRecordIsFragmentedAsDocumented) {
   file.contents.assign(100, 'p');
   LogWriter writer(&file, 100);
   writer.AddRecord(std::string(70000, 'r'));
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   ASSERT_EQ(file.contents.size(), 70121u);
   const auto length_at = [&](size_t offset) {
     return static_cast<uint8_t>(file.contents[offset + 4]) |
@@ -174,22 +176,22 @@ TEST(LogTest, FlushIssuesExactlyOneAppendForEverythingPending) {
   EXPECT_EQ(writer.pending_bytes(), writer.size());
   const uint64_t framed = writer.size();
   EXPECT_GT(framed, 100u * (1000 + kHeaderSize));  // includes block trailers
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   EXPECT_EQ(file.append_calls, 1);
   EXPECT_EQ(file.contents.size(), framed);
   EXPECT_EQ(writer.pending_bytes(), 0u);
   EXPECT_EQ(writer.size(), framed);
 
   // Nothing pending: no Append at all.
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   EXPECT_EQ(file.append_calls, 1);
 
   // A multi-block record is still one Append.
   writer.AddRecord(std::string(3 * kBlockSize, 'z'));
   writer.AddRecord("tail");
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   EXPECT_EQ(file.append_calls, 2);
-  ASSERT_TRUE(IsOk(writer.Sync()));
+  ASSERT_THAT(writer.Sync(), IsOk());
   EXPECT_EQ(file.sync_calls, 1);
 
   const ReadLog read = ReadAll(file.contents);
@@ -211,7 +213,7 @@ TEST(LogTest, WriterReopenedAtTheFileSizeContinuesTheBlockLayout) {
       LogWriter writer(&file);
       records.push_back(RandomBytes(rng, first_size));
       writer.AddRecord(records.back());
-      ASSERT_TRUE(IsOk(writer.Flush()));
+      ASSERT_THAT(writer.Flush(), IsOk());
     }
     LogWriter reopened(&file, file.contents.size());
     EXPECT_EQ(reopened.size(), file.contents.size());
@@ -219,7 +221,7 @@ TEST(LogTest, WriterReopenedAtTheFileSizeContinuesTheBlockLayout) {
       records.push_back(RandomBytes(rng, rng.Uniform(40000)));
       reopened.AddRecord(records.back());
     }
-    ASSERT_TRUE(IsOk(reopened.Flush()));
+    ASSERT_THAT(reopened.Flush(), IsOk());
     EXPECT_EQ(reopened.size(), file.contents.size());
     const ReadLog read = ReadAll(file.contents);
     EXPECT_EQ(read.outcome, Outcome::kEnd) << read.damage;
@@ -231,11 +233,11 @@ TEST(LogTest, FailedAppendPoisonsTheWriterWithTheSameError) {
   StringWritableFile file;
   LogWriter writer(&file);
   writer.AddRecord("one");
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   file.append_error = Status::IOError("mem/wal-000001.log: append: No space left on device");
   writer.AddRecord("two");
   const Status failed = writer.Flush();
-  EXPECT_TRUE(memdb::test::HasCode(failed, Status::Code::kIOError, "No space left"));
+  EXPECT_THAT(failed, StatusIs(Status::Code::kIOError, HasSubstr("No space left")));
   EXPECT_EQ(writer.status(), failed);
 
   // The file recovers, but the writer does not: its tail is unknown.
@@ -253,10 +255,10 @@ TEST(LogTest, FailedSyncPoisonsTheWriter) {
   StringWritableFile file;
   LogWriter writer(&file);
   writer.AddRecord("one");
-  ASSERT_TRUE(IsOk(writer.Flush()));
+  ASSERT_THAT(writer.Flush(), IsOk());
   file.sync_error = Status::IOError("mem/wal-000001.log: fdatasync: Input/output error");
   const Status failed = writer.Sync();
-  EXPECT_TRUE(memdb::test::HasCode(failed, Status::Code::kIOError, "fdatasync"));
+  EXPECT_THAT(failed, StatusIs(Status::Code::kIOError, HasSubstr("fdatasync")));
   file.sync_error = Status::OK();
   writer.AddRecord("two");
   EXPECT_EQ(writer.Flush(), failed);
@@ -301,7 +303,7 @@ TEST(LogTest, ReadErrorEndsReadingWithTheFileStatus) {
   LogReader reader(&file, written.contents.size());
   std::string record;
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kCorruption);
-  EXPECT_TRUE(memdb::test::HasCode(reader.status(), Status::Code::kIOError, "Input/output"));
+  EXPECT_THAT(reader.status(), StatusIs(Status::Code::kIOError, HasSubstr("Input/output")));
   EXPECT_NE(reader.damage().find("cannot read mem/wal-000001.log at offset 32768"),
             std::string::npos)
       << reader.damage();
@@ -317,30 +319,6 @@ TEST(LogTest, EndIsFinal) {
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kRecord);
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kEnd);
   EXPECT_EQ(reader.ReadRecord(&record), Outcome::kEnd);
-}
-
-// Prints the read path's throughput; asserts nothing about time (see bench/ for benchmarks).
-TEST(LogTest, ReportsReadThroughput) {
-  Random rng(7);
-  for (const size_t record_size : {size_t{100}, size_t{1000}, size_t{100000}}) {
-    StringWritableFile out;
-    LogWriter writer(&out);
-    const std::string payload = RandomBytes(rng, record_size);
-    while (writer.size() < (32u << 20)) writer.AddRecord(payload);
-    ASSERT_TRUE(IsOk(writer.Flush()));
-
-    StringSequentialFile file(out.contents);
-    LogReader reader(&file, out.contents.size());
-    std::string record;
-    size_t records = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while (reader.ReadRecord(&record) == Outcome::kRecord) ++records;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(reader.valid_end(), out.contents.size());
-    std::printf("[ info     ] read %zu records of %zu bytes: %.0f MB/s of log\n", records,
-                record_size, static_cast<double>(out.contents.size()) / seconds / 1e6);
-  }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Segment file names and listing.
 #include "wal/segment.h"
+#include "memdb/testing/status_matchers.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -8,10 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace memdb::wal {
 namespace {
+
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
 
 // A FileSystem that only lists directories (the rest is not needed by ListSegments).
 class ListingFileSystem final : public FileSystem {
@@ -91,7 +96,7 @@ TEST(SegmentTest, ListingReturnsSegmentNumbersAscending) {
 TEST(SegmentTest, ListingAMissingDirectoryIsNotFound) {
   ListingFileSystem fs;
   Result<std::vector<uint64_t>> segments = ListSegments(fs, "nowhere");
-  EXPECT_TRUE(memdb::test::HasCode(segments.status(), Status::Code::kNotFound, "nowhere"));
+  EXPECT_THAT(segments.status(), StatusIs(Status::Code::kNotFound, HasSubstr("nowhere")));
 }
 
 }  // namespace
