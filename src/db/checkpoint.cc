@@ -33,8 +33,8 @@ bool ParseCheckpointFileName(std::string_view name, uint64_t* timestamp) {
 }
 
 Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorState* state,
-                       uint64_t timestamp, uint64_t replay_from, const Options& options) {
-  PointObserver* points = fs.point_observer();
+                       uint64_t timestamp, uint64_t replay_from, const EngineHooks& hooks) {
+  PointObserver* points = hooks.points;
   const std::string name = CheckpointFileName(timestamp);
   const std::string tmp_path = JoinPath(dir, name + std::string(kTmpSuffix));
   auto fail = [&](const Status& s) {
@@ -57,7 +57,7 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
   if (s.ok()) s = fs.Rename(tmp_path, JoinPath(dir, name));
   if (!s.ok()) return fail(s);
   if (s = PassPoint(points, "checkpoint.dirsync.before"); !s.ok()) return fail(s);
-  if (options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync)) return Status::OK();
+  if (hooks.bugs.checkpoint_without_dir_sync) return Status::OK();
   s = fs.SyncDir(dir);
   // The rename may or may not survive a crash now; either way recovery finds a consistent
   // state (this checkpoint, or the previous one and the log, which is not yet removed).
@@ -66,10 +66,10 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
 }
 
 void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timestamp,
-                         uint64_t replay_from, const Options& options) {
+                         uint64_t replay_from, const EngineHooks& hooks) {
   // The deliberate bug truncates obsolete segments in place (a data operation, durable once
   // synced) instead of removing them, so it does not depend on the directory sync it skipped.
-  const bool truncate_log = options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync);
+  const bool truncate_log = hooks.bugs.checkpoint_without_dir_sync;
   auto names = fs.ListDir(dir);
   if (!names.ok()) return;
   for (const std::string& name : *names) {

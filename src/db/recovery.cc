@@ -106,15 +106,14 @@ Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& 
   if (!size.ok()) return size.status();
   auto file = fs.NewSequentialFile(path);
   if (!file.ok()) return file.status();
-  wal::LogReader reader(file->get(), *size);
+  const DeliberateBugs& bugs = engine->hooks().bugs;
+  wal::LogReader reader(file->get(), *size, {.verify_checksums = !bugs.replay_ignores_checksums});
   std::string record;
   std::vector<mvcc::WriteBuffer::Entry> writes;
-  reader.SetVerifyChecksumsForTesting(
-      !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums));
   // The deliberate bug: apply what parses of a record cut off by the damage.
   auto apply_partial = [&] {
-    if (!options.HasInjectedBug(InjectedBug::kReplayPartialTransaction)) return;
-    DecodeCommitRecordPrefixForTesting(reader.partial_record(), &writes);
+    if (!bugs.replay_partial_transaction) return;
+    DecodeCommitRecordPrefix(reader.partial_record(), &writes);
     if (!writes.empty()) engine->Restore(*last + 1, writes);
   };
   const bool tolerate_tail = last_segment && mode != RecoveryMode::kAbsoluteConsistency;
@@ -177,8 +176,8 @@ Status ReplaySegment(FileSystem& fs, const std::string& dir, const std::string& 
 
 }  // namespace
 
-Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
-               RecoveryReport* report) {
+Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
+               RecoveredState* out, RecoveryReport* report) {
   const std::string& dir = options.path;
   const RecoveryMode mode = options.recovery_mode;
   const auto started = std::chrono::steady_clock::now();
@@ -195,12 +194,12 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   std::sort(segments.begin(), segments.end());
   report->existing = !checkpoints.empty() || !segments.empty();
   out->next_segment = segments.empty() ? 1 : segments.back() + 1;
-  out->engine = std::make_shared<mvcc::Engine>();
+  out->engine = std::make_shared<mvcc::Engine>(hooks);
 
   // The newest checkpoint that loads completely.
   uint64_t replay_from = 0;
   for (const auto& [timestamp, name] : checkpoints) {
-    auto candidate = std::make_shared<mvcc::Engine>();
+    auto candidate = std::make_shared<mvcc::Engine>(hooks);
     snapshot::CheckpointInfo info{};
     Status s = LoadCheckpoint(fs, dir, name, candidate.get(), &info);
     if (s.ok()) {

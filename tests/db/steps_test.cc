@@ -1,5 +1,5 @@
-// Scheduling steps: each transactional step reaches the engine's observer, in order, with the
-// transaction's id and key.
+// Engine steps: each transactional step reaches the engine's observer, in order, with the
+// transaction's id and key; each step's name parses back to the step.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,6 +10,7 @@
 #include "memdb/db/db.h"
 #include "memdb/io/sim_file_system.h"
 #include "test_support.h"
+#include "util/steps.h"
 
 namespace memdb::test {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 class RecordingSteps final : public StepObserver {
  public:
   void OnStep(const Step& step) override {
-    std::string line = "t" + std::to_string(step.txn) + ":" + std::string(step.name);
+    std::string line =
+        "t" + std::to_string(step.txn) + ":" + std::string(EngineStepName(step.step));
     if (!step.key.empty()) line += "(" + std::string(step.key) + ")";
     steps.push_back(std::move(line));
   }
@@ -58,6 +60,26 @@ TEST(StepsTest, DurableCommitsPassTheLogAndPublishSteps) {
             (std::vector<std::string>{"t1:txn.begin", "t1:txn.put(k)", "t1:txn.commit",
                                       "t1:commit.persist", "t1:commit.publish", "t0:checkpoint"}));
   db::DbInternal::SetStepObserver(db, nullptr);
+}
+
+TEST(StepsTest, EveryStepNameParsesBackToItsStep) {
+  const std::vector<EngineStep> all = {EngineStep::kTxnBegin,      EngineStep::kTxnGet,
+                                       EngineStep::kTxnPut,        EngineStep::kTxnDelete,
+                                       EngineStep::kTxnScan,       EngineStep::kTxnCommit,
+                                       EngineStep::kTxnRollback,   EngineStep::kCommitPersist,
+                                       EngineStep::kCommitPublish, EngineStep::kCheckpoint};
+  std::vector<std::string> names;
+  for (EngineStep step : all) {
+    names.emplace_back(EngineStepName(step));
+    EXPECT_EQ(ParseEngineStep(names.back()), step) << names.back();
+  }
+  // The spellings schedules, traces and docs use.
+  EXPECT_EQ(names, (std::vector<std::string>{"txn.begin", "txn.get", "txn.put", "txn.delete",
+                                             "txn.scan", "txn.commit", "txn.rollback",
+                                             "commit.persist", "commit.publish", "checkpoint"}));
+  EXPECT_EQ(ParseEngineStep("get"), std::nullopt);
+  EXPECT_EQ(ParseEngineStep("txn.GET"), std::nullopt);
+  EXPECT_EQ(ParseEngineStep(""), std::nullopt);
 }
 
 }  // namespace
