@@ -34,8 +34,8 @@ bool ParseCheckpointFileName(std::string_view name, uint64_t* timestamp) {
 }
 
 Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorState* state,
-                       uint64_t timestamp, uint64_t replay_from, const Options& options) {
-  PointObserver* points = fs.point_observer();
+                       uint64_t timestamp, uint64_t replay_from, const EngineHooks& hooks) {
+  PointObserver* points = hooks.points;
   const std::string name = CheckpointFileName(timestamp);
   ReplaceFileOptions replace;
   // A fixed name, so RemoveObsoleteFiles sweeps what a crash left behind.
@@ -58,7 +58,7 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
   // Without the directory sync the rename may or may not survive a crash; either way recovery
   // finds a consistent state (this checkpoint, or the previous one and the log, which is not
   // yet removed).
-  if (options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync)) replace.sync_dir = false;
+  if (hooks.bugs.checkpoint_without_dir_sync) replace.sync_dir = false;
   auto write = [&](WritableFile& file) {
     snapshot::CheckpointWriter writer(&file, timestamp, replay_from);
     Status s;
@@ -72,10 +72,10 @@ Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorSta
 }
 
 void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timestamp,
-                         uint64_t replay_from, const Options& options) {
+                         uint64_t replay_from, const EngineHooks& hooks) {
   // The deliberate bug truncates obsolete segments in place (a data operation, durable once
   // synced) instead of removing them, so it does not depend on the directory sync it skipped.
-  const bool truncate_log = options.HasInjectedBug(InjectedBug::kCheckpointWithoutDirSync);
+  const bool truncate_log = hooks.bugs.checkpoint_without_dir_sync;
   auto names = fs.ListDir(dir);
   if (!names.ok()) return;
   for (const std::string& name : *names) {

@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "memdb/db/options.h"
 #include "memdb/io/file_system.h"
 #include "memdb/util/status.h"
 #include "mvcc/iterator_state.h"
+#include "util/engine_hooks.h"
 
 namespace memdb::db {
 
@@ -23,15 +23,15 @@ bool ParseCheckpointFileName(std::string_view name, uint64_t* timestamp);
 // `timestamp` in `dir`, to be followed on recovery by the log from segment `replay_from`:
 // a temporary file, synced, renamed into place, and the directory synced. On error nothing
 // but possibly the temporary file (removed when possible) is left behind.
-// Passes the points checkpoint.{write,sync,rename,dirsync}.before of fs.point_observer().
+// Passes the points checkpoint.{write,sync,rename,dirsync}.before to hooks.points.
 Status WriteCheckpoint(FileSystem& fs, const std::string& dir, mvcc::IteratorState* state,
-                       uint64_t timestamp, uint64_t replay_from, const Options& options);
+                       uint64_t timestamp, uint64_t replay_from, const EngineHooks& hooks);
 
 // After the checkpoint `timestamp` is durable: removes log segments numbered below
 // `replay_from`, older checkpoints and temporary files. Best effort: a file left behind is
 // ignored by recovery.
 void RemoveObsoleteFiles(FileSystem& fs, const std::string& dir, uint64_t timestamp,
-                         uint64_t replay_from, const Options& options);
+                         uint64_t replay_from, const EngineHooks& hooks);
 
 }  // namespace memdb::db
 

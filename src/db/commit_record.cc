@@ -71,8 +71,8 @@ Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
   return Status::OK();
 }
 
-void DecodeCommitRecordPrefixForTesting(std::string_view payload,
-                                        std::vector<mvcc::WriteBuffer::Entry>* writes) {
+void DecodeCommitRecordPrefix(std::string_view payload,
+                              std::vector<mvcc::WriteBuffer::Entry>* writes) {
   writes->clear();
   uint64_t synced = 0;
   uint32_t count = 0;

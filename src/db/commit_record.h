@@ -34,10 +34,10 @@ void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffe
 Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
                           std::vector<mvcc::WriteBuffer::Entry>* writes);
 
-// Testing only (InjectedBug::kReplayPartialTransaction): the writes that parse completely from
-// the start of a cut-off payload.
-void DecodeCommitRecordPrefixForTesting(std::string_view payload,
-                                        std::vector<mvcc::WriteBuffer::Entry>* writes);
+// The writes that parse completely from the start of a cut-off payload. Recovery never applies
+// them; only the deliberate bug "replay a partial transaction" does (util/engine_hooks.h).
+void DecodeCommitRecordPrefix(std::string_view payload,
+                              std::vector<mvcc::WriteBuffer::Entry>* writes);
 
 }  // namespace memdb::db
 

@@ -10,9 +10,8 @@
 #include "mvcc/engine.h"
 #include "mvcc/iterator_state.h"
 #include "mvcc/txn_state.h"
-#include "util/clock.h"
+#include "util/engine_hooks.h"
 #include "util/printable.h"
-#include "util/wait.h"
 
 namespace memdb {
 namespace {
@@ -23,22 +22,18 @@ Status MovedFrom(std::string_view operation) {
 
 }  // namespace
 
-Result<Db> Db::Open(const Options& options) {
-  return Open(options, ThreadWaitSeam(), SteadyClock());
-}
+Result<Db> Db::Open(const Options& options) { return Open(options, EngineHooks{}); }
 
-Result<Db> Db::Open(const Options& options, WaitSeam* seam, Clock* clock) {
+Result<Db> Db::Open(const Options& options, const EngineHooks& hooks) {
   if (options.max_update_attempts < 1) {
     return Status::InvalidArgument("Options::max_update_attempts must be at least 1, got " +
                                    std::to_string(options.max_update_attempts));
   }
-  if (!options.path.empty()) return OpenDurable(options, seam, clock);
-  auto engine = std::make_shared<mvcc::Engine>();
-  engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
-  return Db(options, std::move(engine));
+  if (!options.path.empty()) return OpenDurable(options, hooks);
+  return Db(options, std::make_shared<mvcc::Engine>(hooks));
 }
 
-Result<Db> Db::OpenDurable(const Options& options, WaitSeam* seam, Clock* clock) {
+Result<Db> Db::OpenDurable(const Options& options, const EngineHooks& installed) {
   if (options.wal_segment_bytes == 0) {
     return Status::InvalidArgument("Options::wal_segment_bytes must be positive");
   }
@@ -60,16 +55,19 @@ Result<Db> Db::OpenDurable(const Options& options, WaitSeam* seam, Clock* clock)
   }
   auto lock = fs->LockFile(JoinPath(dir, "LOCK"));
   if (!lock.ok()) return lock.status();
+  // A storage that observes its own points (a FaultyFileSystem) keeps doing so for every
+  // database on it, unless the caller installed an observer of its own.
+  EngineHooks hooks = installed;
+  if (hooks.points == nullptr) hooks.points = fs->point_observer();
 
   RecoveryReport report;
   db::RecoveredState recovered;
-  if (Status s = db::Recover(*fs, options, &recovered, &report); !s.ok()) {
+  if (Status s = db::Recover(*fs, options, hooks, &recovered, &report); !s.ok()) {
     return s;
   }
   mvcc::Engine* engine = recovered.engine.get();
-  engine->SkipWriteConflictsForTesting(options.HasInjectedBug(InjectedBug::kSkipWriteConflicts));
   auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
-                                              recovered.next_segment, seam, clock);
+                                              recovered.next_segment);
   if (recovered.needs_checkpoint) {
     // Re-base the log on a checkpoint so the discarded bytes are never read again.
     if (Status s = log->CheckpointBeforeStart(recovered.set_aside); !s.ok()) {
@@ -79,7 +77,7 @@ Result<Db> Db::OpenDurable(const Options& options, WaitSeam* seam, Clock* clock)
   }
   if (Status s = log->Start(); !s.ok()) return s;
   db::DurableLog* raw_log = log.get();
-  engine->SetCommitLog(std::move(log), seam, clock);
+  engine->SetCommitLog(std::move(log));
   Db db(options, std::move(recovered.engine));
   db.log_ = raw_log;
   db.recovery_report_ = std::move(report);

@@ -10,20 +10,18 @@
 namespace memdb::db {
 
 DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-                       std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam,
-                       Clock* clock)
+                       std::unique_ptr<FileLock> lock, uint64_t next_segment)
     : engine_(engine),
       fs_(std::move(fs)),
       options_(options),
       dir_(options.path),
-      clock_(clock),
-      points_(fs_->point_observer()),
+      hooks_(engine->hooks()),
       lock_(std::move(lock)),
       next_segment_(next_segment),
-      checkpoint_monitor_(seam->NewMonitor()) {}
+      checkpoint_monitor_(hooks_.wait->NewMonitor()) {}
 
 Status DurableLog::Start() {
-  last_sync_micros_ = clock_->NowMicros();
+  last_sync_micros_ = hooks_.clock->NowMicros();
   return Roll().status();
 }
 
@@ -53,7 +51,8 @@ Status DurableLog::OpenSegment() {
   auto file = fs_->NewWritableFile(JoinPath(dir_, segment_name_));
   if (!file.ok()) return Fail(file.status());
   file_ = std::move(*file);
-  writer_ = std::make_unique<wal::LogWriter>(file_.get(), 0);
+  writer_ = std::make_unique<wal::LogWriter>(
+      file_.get(), 0, wal::LogWriterOptions{.retry_failed_sync = hooks_.bugs.retry_failed_sync});
   synced_size_ = 0;
   // The segment's directory entry must be durable before any record in it can be.
   if (Status s = Point("wal.segment.dirsync.before"); !s.ok()) return s;
@@ -64,18 +63,13 @@ Status DurableLog::OpenSegment() {
 Status DurableLog::SyncSegment() {
   if (Status s = Point("wal.sync.before"); !s.ok()) return s;
   syncs_.fetch_add(1, std::memory_order_relaxed);
-  if (Status s = writer_->Sync(); !s.ok()) {
-    // Never retried (docs/durability.md) -- except by the deliberate bug the explorer must find:
-    // after fsyncgate the retry "succeeds" although the dirty data was dropped.
-    if (!options_.HasInjectedBug(InjectedBug::kRetryFailedSync) || !file_->Sync().ok()) {
-      return Fail(s.Annotate("sync of " + segment_name_));
-    }
-    writer_->ForgetSyncErrorForInjectedBug();
-  }
+  // Never retried (docs/durability.md) -- except by the deliberate bug the explorer must find
+  // (wal::LogWriterOptions::retry_failed_sync).
+  if (Status s = writer_->Sync(); !s.ok()) return Fail(s.Annotate("sync of " + segment_name_));
   if (Status s = Point("wal.sync.after"); !s.ok()) return s;
   unsynced_ = false;
   synced_size_ = writer_->size();
-  last_sync_micros_ = clock_->NowMicros();
+  last_sync_micros_ = hooks_.clock->NowMicros();
   return Status::OK();
 }
 
@@ -120,10 +114,11 @@ Status DurableLog::Persist(std::span<const mvcc::PendingCommit> group) {
 Status DurableLog::SyncPerMode() {
   switch (options_.sync_mode) {
     case SyncMode::kAlways:
-      if (options_.HasInjectedBug(InjectedBug::kAckBeforeSync)) return Status::OK();
+      if (hooks_.bugs.ack_before_sync) return Status::OK();
       return SyncSegment();
     case SyncMode::kInterval:
-      if (clock_->NowMicros() - last_sync_micros_ >= uint64_t{options_.sync_interval_ms} * 1000) {
+      if (hooks_.clock->NowMicros() - last_sync_micros_ >=
+          uint64_t{options_.sync_interval_ms} * 1000) {
         return SyncSegment();
       }
       return Status::OK();
@@ -174,7 +169,7 @@ void DurableLog::EndCheckpoint() {
 }
 
 Status DurableLog::Checkpoint() {
-  engine_->PassStep("checkpoint", 0);
+  engine_->PassStep(EngineStep::kCheckpoint, 0);
   if (!BeginCheckpoint(/*wait=*/true)) return mvcc::Engine::ClosedError();
   Status s = CheckpointImpl();
   EndCheckpoint();
@@ -201,11 +196,11 @@ Status DurableLog::CheckpointImpl() {
     replay_from = Roll();
   });
   if (!replay_from.ok()) return replay_from.status();
-  Status s = WriteCheckpoint(*fs_, dir_, state.get(), timestamp, *replay_from, options_);
+  Status s = WriteCheckpoint(*fs_, dir_, state.get(), timestamp, *replay_from, hooks_);
   state.reset();  // release the snapshot before cleaning up
   if (!s.ok()) return s;
-  if (s = PassPoint(points_, "checkpoint.cleanup.before"); !s.ok()) return s;
-  RemoveObsoleteFiles(*fs_, dir_, timestamp, *replay_from, options_);
+  if (s = PassPoint(hooks_.points, "checkpoint.cleanup.before"); !s.ok()) return s;
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, *replay_from, hooks_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();
 }
@@ -214,13 +209,13 @@ Status DurableLog::CheckpointBeforeStart(const std::vector<std::string>& set_asi
   std::shared_ptr<mvcc::Engine> engine(std::shared_ptr<mvcc::Engine>(), engine_);
   mvcc::IteratorState state(engine, ScanRange::All());
   const uint64_t timestamp = engine_->LatestTimestamp();
-  if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_, options_); !s.ok()) {
+  if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_, hooks_); !s.ok()) {
     return s;
   }
   for (const std::string& name : set_aside) {
     fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).IgnoreError();
   }
-  RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_, options_);
+  RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_, hooks_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();
 }

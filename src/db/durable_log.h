@@ -31,19 +31,18 @@
 #include "memdb/util/status.h"
 #include "mvcc/commit_log.h"
 #include "mvcc/engine.h"
-#include "util/clock.h"
+#include "util/engine_hooks.h"
 #include "util/thread_annotations.h"
-#include "util/wait.h"
 #include "wal/log_writer.h"
 
 namespace memdb::db {
 
 class DurableLog final : public mvcc::CommitLog {
  public:
-  // `engine` owns this log; `next_segment` is the number of the first segment to create.
+  // `engine` owns this log; `next_segment` is the number of the first segment to create. The
+  // log's points, waits, clock and deliberate bugs are the engine's hooks (engine->hooks()).
   DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-             std::unique_ptr<FileLock> lock, uint64_t next_segment, WaitSeam* seam,
-             Clock* clock);
+             std::unique_ptr<FileLock> lock, uint64_t next_segment);
 
   // Creates the first segment. Call before installing the log in the engine.
   Status Start();
@@ -84,7 +83,7 @@ class DurableLog final : public mvcc::CommitLog {
   Status Fail(const Status& error);
   // Passes the named point (docs/fault-model.md); an injected failure becomes the sticky error.
   Status Point(std::string_view name) {
-    if (Status s = PassPoint(points_, name); !s.ok()) return Fail(s);
+    if (Status s = PassPoint(hooks_.points, name); !s.ok()) return Fail(s);
     return Status::OK();
   }
   // Waits for a running checkpoint (unless !wait: then false when one is running) and marks
@@ -97,8 +96,7 @@ class DurableLog final : public mvcc::CommitLog {
   const std::shared_ptr<FileSystem> fs_;
   const Options options_;
   const std::string dir_;
-  Clock* const clock_;
-  PointObserver* const points_;  // the storage's observer, or null
+  const EngineHooks& hooks_;  // the engine's, which owns this log
   std::unique_ptr<FileLock> lock_;
 
   // Owned by the commit leader (or a between-commits section).

@@ -76,8 +76,7 @@ Status LogScanner::ScanSegment(const std::string& path, bool last, const LogVisi
   if (!file.ok()) return file.status();
   if (visitor.segment_begin) visitor.segment_begin(*out);
 
-  wal::LogReader reader(file->get(), *size);
-  reader.SetVerifyChecksumsForTesting(options_.verify_checksums);
+  wal::LogReader reader(file->get(), *size, {.verify_checksums = options_.verify_checksums});
   auto report = [&](LogDamage damage) {
     damage.file = path;
     if (visitor.damage) visitor.damage(damage);

@@ -115,7 +115,7 @@ struct LogScanOptions {
   // When stopping at a corruption in the last segment: read the rest of the segment to decide
   // `in_unsynced_bytes` (a recovery that treats all damage as fatal need not).
   bool classify_unsynced = true;
-  // Passed to wal::LogReader::SetVerifyChecksumsForTesting (InjectedBug::kReplayIgnoresChecksums).
+  // Passed to wal::LogReaderOptions (off only for the deliberate bug replay_ignores_checksums).
   bool verify_checksums = true;
   // Errors reading a segment are annotated "<context> <path>" when this is set.
   std::string read_error_context;

@@ -92,8 +92,8 @@ Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_seg
         damage.cause == LogDamage::Cause::kOutOfSequence) {
       return;
     }
-    if (!options.HasInjectedBug(InjectedBug::kReplayPartialTransaction)) return;
-    DecodeCommitRecordPrefixForTesting(damage.partial_record, &writes);
+    if (!engine->hooks().bugs.replay_partial_transaction) return;
+    DecodeCommitRecordPrefix(damage.partial_record, &writes);
     if (!writes.empty()) engine->Restore(*last + 1, writes);
   };
   LogSegment segment;
@@ -140,8 +140,8 @@ Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_seg
 
 }  // namespace
 
-Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
-               RecoveryReport* report) {
+Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
+               RecoveredState* out, RecoveryReport* report) {
   const std::string& dir = options.path;
   const RecoveryMode mode = options.recovery_mode;
   const auto started = std::chrono::steady_clock::now();
@@ -156,12 +156,12 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   const std::vector<uint64_t> segments = wal::SegmentNumbers(*names);
   report->existing = !checkpoints.empty() || !segments.empty();
   out->next_segment = segments.empty() ? 1 : segments.back() + 1;
-  out->engine = std::make_shared<mvcc::Engine>();
+  out->engine = std::make_shared<mvcc::Engine>(hooks);
 
   // The newest checkpoint that loads completely.
   uint64_t replay_from = 0;
   for (const auto& [timestamp, name] : checkpoints) {
-    auto candidate = std::make_shared<mvcc::Engine>();
+    auto candidate = std::make_shared<mvcc::Engine>(hooks);
     snapshot::CheckpointInfo info{};
     Status s = LoadCheckpoint(fs, dir, name, candidate.get(), &info);
     if (s.ok()) {
@@ -184,7 +184,7 @@ Status Recover(FileSystem& fs, const Options& options, RecoveredState* out,
   LogScanOptions scan;
   scan.stop_at_damage = true;
   scan.classify_unsynced = mode != RecoveryMode::kAbsoluteConsistency;
-  scan.verify_checksums = !options.HasInjectedBug(InjectedBug::kReplayIgnoresChecksums);
+  scan.verify_checksums = !hooks.bugs.replay_ignores_checksums;
   scan.read_error_context = "recovery reading";
   LogScanner scanner(fs, scan);
   // kFirstCommitTimestamp without a checkpoint (LatestTimestamp() is 0).

@@ -12,6 +12,7 @@
 #include "memdb/io/file_system.h"
 #include "memdb/util/status.h"
 #include "mvcc/engine.h"
+#include "util/engine_hooks.h"
 
 namespace memdb::db {
 
@@ -25,10 +26,12 @@ struct RecoveredState {
   std::vector<std::string> set_aside;
 };
 
-// Reads options.path without changing it, under options.recovery_mode. Corruption names the
-// file, the offset and what was wrong; NotSupported for files written by a newer memdb; IOError
-// for failed reads.
-Status Recover(FileSystem& fs, const Options& options, RecoveredState* out, RecoveryReport* report);
+// Reads options.path without changing it, under options.recovery_mode. The recovered engine is
+// created with `hooks` (whose deliberate bugs may change how the log is replayed). Corruption
+// names the file, the offset and what was wrong; NotSupported for files written by a newer
+// memdb; IOError for failed reads.
+Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
+               RecoveredState* out, RecoveryReport* report);
 
 }  // namespace memdb::db
 

@@ -8,9 +8,12 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "db/db_internal.h"
+#include "fault/injected_bug.h"
 #include "memdb/fault/faulty_file_system.h"
 #include "memdb/util/random.h"
 #include "util/crc32c.h"
+#include "util/engine_hooks.h"
 
 namespace memdb {
 namespace {
@@ -80,6 +83,14 @@ Options DbOptions(const ExplorerOptions& options, std::shared_ptr<FileSystem> fs
   return db;
 }
 
+// Db::Open with the explorer's deliberate bugs installed; its points go to the storage's
+// observer (the FaultyFileSystem while recording).
+Result<Db> OpenDb(const ExplorerOptions& options, const Options& db_options) {
+  EngineHooks hooks;
+  hooks.bugs = DeliberateBugsOf(options.injected_bugs);
+  return db::DbInternal::Open(db_options, hooks);
+}
+
 Recording Record(const Workload& workload, const ExplorerOptions& options) {
   Recording rec;
   State state;
@@ -96,7 +107,7 @@ Recording Record(const Workload& workload, const ExplorerOptions& options) {
   });
   const Options db_options = DbOptions(options, fs, RecoveryMode::kTolerateTornTail);
   {
-    Result<Db> db = Db::Open(db_options);
+    Result<Db> db = OpenDb(options, db_options);
     for (size_t i = 0; db.ok() && i < workload.size(); ++i) {
       const WorkloadStep& step = workload[i];
       if (step.checkpoint) {
@@ -135,7 +146,7 @@ std::string CheckRecovered(const Recording& rec, const CrashPoint& point,
                            const ExplorerOptions& options, std::shared_ptr<SimFileSystem> disk,
                            RecoveryMode mode, std::unordered_set<uint64_t>* distinct,
                            bool* refused) {
-  Result<Db> db = Db::Open(DbOptions(options, disk, mode));
+  Result<Db> db = OpenDb(options, DbOptions(options, disk, mode));
   if (!db.ok()) {
     if (mode == RecoveryMode::kAbsoluteConsistency && db.status().IsCorruption()) {
       if (refused != nullptr) *refused = true;

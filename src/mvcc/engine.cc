@@ -119,7 +119,7 @@ Status Engine::ValidateWrites(const TxnState& txn) {
   txn.writes.ForEach([&](const WriteBuffer::Entry& write) {
     if (!status.ok()) return;
     Version** slot = index_.FindSlot(write.key);
-    if (slot != nullptr && (*slot)->timestamp() > snapshot && !skip_write_conflicts_) {
+    if (slot != nullptr && (*slot)->timestamp() > snapshot && !hooks_.bugs.skip_write_conflicts) {
       status = Status::Conflict("write-write conflict on key " + Printable(write.key) +
                                 ": another transaction committed it at timestamp " +
                                 std::to_string((*slot)->timestamp()) +
@@ -224,10 +224,9 @@ Status Engine::Commit(TxnState* txn) {
   return Status::OK();
 }
 
-void Engine::SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam, Clock* clock) {
+void Engine::SetCommitLog(std::unique_ptr<CommitLog> log) {
   log_ = std::move(log);
-  clock_ = clock;
-  queue_monitor_ = seam->NewMonitor();
+  queue_monitor_ = hooks_.wait->NewMonitor();
 }
 
 void Engine::RunBetweenCommits(const std::function<void()>& fn) {
@@ -261,11 +260,11 @@ void Engine::JoinQueue(Committer* me) {
   if (me->barrier == nullptr) {
     n = group_size();
     if (n < demand_ && !closed()) {
-      const uint64_t start = clock_->NowMicros();
+      const uint64_t start = hooks_.clock->NowMicros();
       const uint64_t budget = std::min(persist_micros_ / 2, kMaxGatherMicros);
       leader_waiting_ = true;
       for (uint64_t waited = 0; n < demand_ && waited < budget;
-           waited = clock_->NowMicros() - start) {
+           waited = hooks_.clock->NowMicros() - start) {
         monitor.WaitFor(budget - waited);
         n = group_size();
       }
@@ -277,9 +276,9 @@ void Engine::JoinQueue(Committer* me) {
   if (me->barrier != nullptr) {
     (*me->barrier)();
   } else {
-    const uint64_t start = clock_->NowMicros();
+    const uint64_t start = hooks_.clock->NowMicros();
     LeadGroup(group_);
-    const uint64_t took = clock_->NowMicros() - start;
+    const uint64_t took = hooks_.clock->NowMicros() - start;
     persist_micros_ = persist_micros_ == 0 ? took : (persist_micros_ * 7 + took) / 8;
   }
   lock.lock();
@@ -319,9 +318,9 @@ void Engine::LeadGroup(std::span<Committer* const> group) {
     }
   }
   if (pending_.empty()) return;
-  PassStep("commit.persist", pending_txns_.front()->id);
+  PassStep(EngineStep::kCommitPersist, pending_txns_.front()->id);
   const Status persisted = log_->Persist(pending_);
-  PassStep("commit.publish", pending_txns_.front()->id);
+  PassStep(EngineStep::kCommitPublish, pending_txns_.front()->id);
   LockGuard<SpinThenBlockMutex> lock(commit_mu_);
   for (size_t i = 0; i < pending_.size(); ++i) {
     TxnState* txn = pending_txns_[i];

@@ -16,7 +16,8 @@
 // members before it), releases commit_mu_, calls CommitLog::Persist once for the group, then
 // publishes the members in timestamp order under commit_mu_. Leadership passes to the next in
 // the queue only after publication, so groups are persisted and published in order. No engine
-// lock is held while Persist blocks; waits go through the wait seam (util/wait.h).
+// lock is held while Persist blocks; waits go through the wait seam of the engine's hooks
+// (util/engine_hooks.h, util/wait.h).
 // A group grows only with committers that arrive while the previous one is persisted; with two
 // writers taking turns, each would find the other just gone and sync alone. So a leader whose
 // group is smaller than the previous group's demand (its size plus the arrivals during its
@@ -51,12 +52,10 @@
 #include "mvcc/snapshot_registry.h"
 #include "mvcc/txn_state.h"
 #include "mvcc/version_arena.h"
-#include "util/clock.h"
+#include "util/engine_hooks.h"
 #include "util/read_mostly_latch.h"
 #include "util/spin_then_block_mutex.h"
-#include "util/steps.h"
 #include "util/thread_annotations.h"
-#include "util/wait.h"
 
 namespace memdb::mvcc {
 
@@ -80,8 +79,9 @@ struct ReadEntry {
 
 class Engine {
  public:
-  // User-provided, so make_shared does not zero the whole object before constructing it.
-  Engine() {}  // NOLINT(modernize-use-equals-default)
+  // An engine whose steps, waits, clock and deliberate bugs are `hooks`' (production by
+  // default). User-provided, so make_shared does not zero the whole object first.
+  explicit Engine(const EngineHooks& hooks = {}) : hooks_(hooks) {}
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -91,19 +91,20 @@ class Engine {
   bool closed() const { return closed_.load(std::memory_order_acquire); }
   static Status ClosedError();
 
-  // Scheduling steps (util/steps.h): `observer` (or null) sees every later step of this
-  // engine's transactions; it must outlive them.
-  void SetStepObserver(StepObserver* observer) { steps_ = observer; }
-  void PassStep(std::string_view name, uint64_t txn, std::string_view key = {}) {
-    if (steps_ != nullptr) [[unlikely]] {
-      steps_->OnStep({name, txn, key});
+  // The hooks this engine was created with (the step observer as last set). The database's
+  // log, recovery and checkpoints take their points, waits, clock and bugs from here.
+  const EngineHooks& hooks() const { return hooks_; }
+  // Engine steps (util/steps.h): `observer` (or null) sees every later step of this engine's
+  // transactions; it must outlive them.
+  void SetStepObserver(StepObserver* observer) { hooks_.steps = observer; }
+  void PassStep(EngineStep step, uint64_t txn, std::string_view key = {}) {
+    if (hooks_.steps != nullptr) [[unlikely]] {
+      hooks_.steps->OnStep({step, txn, key});
     }
   }
-  bool ObservesSteps() const { return steps_ != nullptr; }
+  bool ObservesSteps() const { return hooks_.steps != nullptr; }
   // Reports what a step did; call only when ObservesSteps().
-  void ReportOutcome(const StepOutcome& outcome) { steps_->OnOutcome(outcome); }
-  // Testing only (InjectedBug::kSkipWriteConflicts): commits ignore write-write conflicts.
-  void SkipWriteConflictsForTesting(bool skip) { skip_write_conflicts_ = skip; }
+  void ReportOutcome(const StepOutcome& outcome) { hooks_.steps->OnOutcome(outcome); }
 
   uint64_t NewTxnId() { return next_txn_id_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -130,11 +131,11 @@ class Engine {
   bool ReadBatch(uint64_t timestamp, const ScanRange& range, const std::string_view* resume_after,
                  size_t max, std::vector<ReadEntry>* out);
 
-  // Sends every later commit through group commit and `log`, with waits made by `seam` and
-  // the gathering of groups timed by `clock`.
+  // Sends every later commit through group commit and `log`, with waits made by the hooks'
+  // wait seam and the gathering of groups timed by their clock.
   // Call before the first transaction. The engine owns the log, so a transaction that outlives
   // its Db never reaches a destroyed one.
-  void SetCommitLog(std::unique_ptr<CommitLog> log, WaitSeam* seam, Clock* clock);
+  void SetCommitLog(std::unique_ptr<CommitLog> log);
   CommitLog* commit_log() const { return log_.get(); }
   // Validates, logs (when a CommitLog is set) and publishes `txn`'s writes; releases its
   // snapshot either way.
@@ -206,8 +207,7 @@ class Engine {
   void Forget(ChainSize freed);
 
   std::atomic<bool> closed_{false};
-  StepObserver* steps_ = nullptr;
-  bool skip_write_conflicts_ = false;
+  EngineHooks hooks_;
   std::atomic<uint64_t> next_txn_id_{1};
   // Own cache line: readers poll closed_ next to it. Lock order: commit_mu_, then latch_.
   alignas(64) SpinThenBlockMutex commit_mu_ ACQUIRED_BEFORE(latch_);
@@ -224,7 +224,6 @@ class Engine {
   // Leadership state: the group size the last persist suggests, and the mean persist time.
   size_t demand_ = 1;
   uint64_t persist_micros_ = 0;
-  Clock* clock_ = SteadyClock();
   // The leader's scratch (only one leader at a time).
   std::vector<Committer*> group_;
   std::vector<PendingCommit> pending_;

@@ -13,10 +13,10 @@ namespace mvcc {
 
 TxnState::TxnState(std::shared_ptr<Engine> engine_in, const TxnOptions& options_in)
     : engine(std::move(engine_in)), options(options_in), id(engine->NewTxnId()) {
-  engine->PassStep("txn.begin", id);
+  engine->PassStep(EngineStep::kTxnBegin, id);
   engine->AcquireSnapshot(&snapshot);
   if (engine->ObservesSteps()) [[unlikely]] {
-    engine->ReportOutcome({.name = "txn.begin",
+    engine->ReportOutcome({.step = EngineStep::kTxnBegin,
                            .txn = id,
                            .timestamp = snapshot.timestamp,
                            .serializable = options.isolation == IsolationLevel::kSerializable});
@@ -104,10 +104,10 @@ Status Txn::Get(std::string_view key, std::string* value) {
   if (state_ == nullptr) return NoState("Get");
   if (Status s = state_->CheckUsable("Get"); !s.ok()) return s;
   mvcc::Engine& engine = *state_->engine;
-  engine.PassStep("txn.get", state_->id, key);
+  engine.PassStep(EngineStep::kTxnGet, state_->id, key);
   if (const mvcc::WriteBuffer::Entry* own = state_->writes.Find(key)) {  // read your own writes
     if (engine.ObservesSteps()) [[unlikely]] {
-      engine.ReportOutcome({.name = "txn.get",
+      engine.ReportOutcome({.step = EngineStep::kTxnGet,
                             .txn = state_->id,
                             .key = key,
                             .found = !own->tombstone,
@@ -121,8 +121,11 @@ Status Txn::Get(std::string_view key, std::string* value) {
   if (engine.ObservesSteps()) [[unlikely]] {
     uint64_t version = 0;
     const bool found = engine.Read(state_->snapshot.timestamp, key, value, &version);
-    engine.ReportOutcome(
-        {.name = "txn.get", .txn = state_->id, .key = key, .timestamp = version, .found = found});
+    engine.ReportOutcome({.step = EngineStep::kTxnGet,
+                          .txn = state_->id,
+                          .key = key,
+                          .timestamp = version,
+                          .found = found});
     return found ? Status::OK() : KeyNotFound(key);
   }
   if (!engine.Read(state_->snapshot.timestamp, key, value)) return KeyNotFound(key);
@@ -137,7 +140,7 @@ Status Txn::Put(std::string_view key, std::string_view value) {
                                    " bytes is longer than the maximum of " +
                                    std::to_string(kMaxValueSize));
   }
-  state_->engine->PassStep("txn.put", state_->id, key);
+  state_->engine->PassStep(EngineStep::kTxnPut, state_->id, key);
   state_->writes.Write(key, value, /*tombstone=*/false);
   return Status::OK();
 }
@@ -145,7 +148,7 @@ Status Txn::Put(std::string_view key, std::string_view value) {
 Status Txn::Delete(std::string_view key) {
   if (state_ == nullptr) return NoState("Delete");
   if (Status s = CheckWrite(*state_, "Delete", key); !s.ok()) return s;
-  state_->engine->PassStep("txn.delete", state_->id, key);
+  state_->engine->PassStep(EngineStep::kTxnDelete, state_->id, key);
   state_->writes.Write(key, {}, /*tombstone=*/true);
   return Status::OK();
 }
@@ -156,9 +159,9 @@ Iterator Txn::NewIterator(const ScanRange& range) {
   if (Status s = state_->CheckUsable("NewIterator"); !s.ok()) {
     return Iterator(std::make_unique<mvcc::IteratorState>(std::move(s)));
   }
-  state_->engine->PassStep("txn.scan", state_->id, range.begin);
+  state_->engine->PassStep(EngineStep::kTxnScan, state_->id, range.begin);
   if (state_->engine->ObservesSteps()) [[unlikely]] {
-    state_->engine->ReportOutcome({.name = "txn.scan",
+    state_->engine->ReportOutcome({.step = EngineStep::kTxnScan,
                                    .txn = state_->id,
                                    .key = range.begin,
                                    .end = range.end,
@@ -177,10 +180,10 @@ Status Txn::Commit() {
   if (state_ == nullptr) return NoState("Commit");
   Status s = state_->CheckUsable("Commit");
   if (s.ok()) {
-    state_->engine->PassStep("txn.commit", state_->id);
+    state_->engine->PassStep(EngineStep::kTxnCommit, state_->id);
     s = state_->engine->Commit(state_.get());
     if (state_->engine->ObservesSteps()) [[unlikely]] {
-      state_->engine->ReportOutcome({.name = "txn.commit",
+      state_->engine->ReportOutcome({.step = EngineStep::kTxnCommit,
                                      .txn = state_->id,
                                      .timestamp = state_->commit_timestamp,
                                      .found = s.ok()});
@@ -198,7 +201,7 @@ Status Txn::Rollback() {
   Status s = state_->CheckUsable("Rollback");
   if (state_->phase == mvcc::TxnState::Phase::kActive) {
     if (state_->engine->ObservesSteps()) [[unlikely]] {
-      state_->engine->ReportOutcome({.name = "txn.rollback", .txn = state_->id});
+      state_->engine->ReportOutcome({.step = EngineStep::kTxnRollback, .txn = state_->id});
     }
     state_->Finish(mvcc::TxnState::Phase::kRolledBack);
   }

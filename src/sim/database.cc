@@ -4,31 +4,39 @@
 #include <unordered_map>
 
 #include "db/db_internal.h"
+#include "fault/injected_bug.h"
 #include "memdb/sim/simulation.h"
 #include "sim/seams.h"
+#include "util/engine_hooks.h"
 #include "util/steps.h"
 
 namespace memdb::sim {
+namespace {
 
-// Turns engine steps into scheduling points ("txn.get" on key "a" becomes Point("get(a)")) and
+// The scheduling point of a step: its name without the "txn." or "commit." family, so traces
+// and schedule strings read "t1:get(a) t1:commit t1:persist" (docs/deterministic-scheduling.md).
+std::string_view PointName(EngineStep step) {
+  std::string_view name = EngineStepName(step);
+  for (std::string_view family : {"txn.", "commit."}) {
+    if (name.starts_with(family)) return name.substr(family.size());
+  }
+  return name;
+}
+
+}  // namespace
+
+// Turns engine steps into scheduling points (kTxnGet on key "a" becomes Point("get(a)")) and
 // records what each transaction did for the history oracle.
 class ScheduledDatabase::Observer final : public StepObserver {
  public:
   void OnStep(const Step& step) override {
-    if (step.name == "txn.put" || step.name == "txn.delete") {
+    if (step.step == EngineStep::kTxnPut || step.step == EngineStep::kTxnDelete) {
       if (HistoryTxn* t = Find(step.txn)) {
         t->ops.push_back({.kind = HistoryOp::Kind::kWrite, .key = std::string(step.key)});
       }
     }
     if (!InSimulation()) return;
-    std::string_view name = step.name;
-    for (std::string_view prefix : {"txn.", "commit."}) {
-      if (name.starts_with(prefix)) {
-        name.remove_prefix(prefix.size());
-        break;
-      }
-    }
-    name_.assign(name);
+    name_.assign(PointName(step.step));
     if (!step.key.empty()) {
       name_ += '(';
       name_.append(step.key);
@@ -36,7 +44,7 @@ class ScheduledDatabase::Observer final : public StepObserver {
     }
     // A read or write of one key commutes with another transaction's read or write of another
     // key; begin, commit, the commit path, scans and checkpoints depend on everything.
-    if (!step.key.empty() && step.name != "txn.scan") {
+    if (!step.key.empty() && step.step != EngineStep::kTxnScan) {
       KeyPoint(name_, step.key);
     } else {
       Point(name_);
@@ -44,7 +52,7 @@ class ScheduledDatabase::Observer final : public StepObserver {
   }
 
   void OnOutcome(const StepOutcome& outcome) override {
-    if (outcome.name == "txn.begin") {
+    if (outcome.step == EngineStep::kTxnBegin) {
       index_[outcome.txn] = history_.transactions.size();
       HistoryTxn& t = history_.transactions.emplace_back();
       t.id = outcome.txn;
@@ -55,22 +63,30 @@ class ScheduledDatabase::Observer final : public StepObserver {
     }
     HistoryTxn* t = Find(outcome.txn);
     if (t == nullptr) return;
-    if (outcome.name == "txn.get") {
-      t->ops.push_back({.kind = HistoryOp::Kind::kRead,
-                        .key = std::string(outcome.key),
-                        .version = outcome.timestamp,
-                        .found = outcome.found,
-                        .own_write = outcome.own_write});
-    } else if (outcome.name == "txn.scan") {
-      t->ops.push_back({.kind = HistoryOp::Kind::kScan,
-                        .key = std::string(outcome.key),
-                        .end = std::string(outcome.end),
-                        .has_end = outcome.has_end});
-    } else if (outcome.name == "txn.commit") {
-      t->outcome = outcome.found ? HistoryTxn::Outcome::kCommitted : HistoryTxn::Outcome::kAborted;
-      t->commit_timestamp = outcome.timestamp;
-    } else if (outcome.name == "txn.rollback") {
-      t->outcome = HistoryTxn::Outcome::kRolledBack;
+    switch (outcome.step) {
+      case EngineStep::kTxnGet:
+        t->ops.push_back({.kind = HistoryOp::Kind::kRead,
+                          .key = std::string(outcome.key),
+                          .version = outcome.timestamp,
+                          .found = outcome.found,
+                          .own_write = outcome.own_write});
+        break;
+      case EngineStep::kTxnScan:
+        t->ops.push_back({.kind = HistoryOp::Kind::kScan,
+                          .key = std::string(outcome.key),
+                          .end = std::string(outcome.end),
+                          .has_end = outcome.has_end});
+        break;
+      case EngineStep::kTxnCommit:
+        t->outcome =
+            outcome.found ? HistoryTxn::Outcome::kCommitted : HistoryTxn::Outcome::kAborted;
+        t->commit_timestamp = outcome.timestamp;
+        break;
+      case EngineStep::kTxnRollback:
+        t->outcome = HistoryTxn::Outcome::kRolledBack;
+        break;
+      default:
+        break;  // no other step reports an outcome
     }
   }
 
@@ -87,8 +103,12 @@ class ScheduledDatabase::Observer final : public StepObserver {
   std::unordered_map<uint64_t, size_t> index_;  // txn id -> history_.transactions
 };
 
-Result<Db> OpenDatabase(const memdb::Options& options) {
-  return db::DbInternal::Open(options, FiberWaitSeam(), VirtualClock());
+Result<Db> OpenDatabase(const memdb::Options& options, uint32_t injected_bugs) {
+  EngineHooks hooks;
+  hooks.wait = FiberWaitSeam();
+  hooks.clock = VirtualClock();
+  hooks.bugs = DeliberateBugsOf(injected_bugs);
+  return db::DbInternal::Open(options, hooks);
 }
 
 ScheduledDatabase::ScheduledDatabase(Db& db) : db_(db), observer_(std::make_unique<Observer>()) {

@@ -1,5 +1,6 @@
 // The simulation's implementations of the engine's seams (src/util/wait.h, src/util/clock.h),
-// to be installed for one database run under a simulation.
+// installed for one database run under a simulation as its EngineHooks' wait seam and clock
+// (src/util/engine_hooks.h; sim::OpenDatabase does it).
 //
 // Both are stateless and act on the simulation running on the calling thread: a FiberMonitor
 // parks the calling fiber (a scheduling decision, traced as "fiber:monitor.wait" or

@@ -1,5 +1,6 @@
 // The clock seam: engine code that needs the time asks a Clock, so the simulation can run on a
-// virtual clock (docs: DESIGN.md, Determinism).
+// virtual clock (docs: DESIGN.md, Determinism). A database's clock is one of its engine hooks
+// (util/engine_hooks.h).
 #ifndef MEMDB_SRC_UTIL_CLOCK_H_
 #define MEMDB_SRC_UTIL_CLOCK_H_
 

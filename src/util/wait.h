@@ -1,7 +1,8 @@
 // The wait seam: every blocking wait inside the engine is made through a Monitor created here,
 // so the deterministic scheduler (sim/) can substitute one that parks a fiber instead of a
-// thread. A std::mutex held across a fiber switch would deadlock the simulation's only thread;
-// a Monitor never leaves that choice to the engine.
+// thread. A database's seam is one of its engine hooks (util/engine_hooks.h). A std::mutex held
+// across a fiber switch would deadlock the simulation's only thread; a Monitor never leaves that
+// choice to the engine.
 //
 // A Monitor is a mutex with one condition: Lock/Unlock bracket a critical section, Wait (with
 // the lock held) releases it, blocks until a NotifyAll, and retakes it. Spurious wake-ups are

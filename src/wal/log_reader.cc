@@ -29,7 +29,8 @@ size_t LengthField(const char* header) {
 
 }  // namespace
 
-LogReader::LogReader(SequentialFile* file, uint64_t file_size) : file_(file), file_end_(file_size) {
+LogReader::LogReader(SequentialFile* file, uint64_t file_size, const LogReaderOptions& options)
+    : verify_checksums_(options.verify_checksums), file_(file), file_end_(file_size) {
   for (uint8_t t = 0; t <= kMaxRecordType; ++t) {
     const char type = static_cast<char>(t);
     type_crc_[t] = crc32c::Value(&type, 1);

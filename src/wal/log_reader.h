@@ -45,13 +45,19 @@
 
 namespace memdb::wal {
 
+struct LogReaderOptions {
+  // Reject fragments whose checksum does not match (damage). Only the deliberate bug "replay
+  // ignores checksums" (util/engine_hooks.h), which the crash explorer must catch, clears it.
+  bool verify_checksums = true;
+};
+
 class LogReader {
  public:
   enum class Outcome { kRecord, kEnd, kTornTail, kCorruption };
 
   // Reads `file` (which must outlive the reader) from its start; `file_size` is its length. A file
   // that turns out shorter is read to its real end.
-  LogReader(SequentialFile* file, uint64_t file_size);
+  LogReader(SequentialFile* file, uint64_t file_size, const LogReaderOptions& options = {});
 
   LogReader(const LogReader&) = delete;
   LogReader& operator=(const LogReader&) = delete;
@@ -78,13 +84,9 @@ class LogReader {
   // before the damage (diagnostics; never a record to apply).
   const std::string& partial_record() const { return partial_; }
 
-  // Testing only (the crash explorer's self-test, InjectedBug::kReplayIgnoresChecksums): accept
-  // fragments whose checksum does not match.
-  void SetVerifyChecksumsForTesting(bool verify) { verify_checksums_ = verify; }
-
  private:
   std::string partial_;
-  bool verify_checksums_ = true;
+  const bool verify_checksums_;
 
   struct Fragment {
     uint64_t offset;  // of the header

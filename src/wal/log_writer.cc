@@ -15,8 +15,8 @@ constexpr size_t kMaxRetainedPendingBytes = 1 << 20;
 
 }  // namespace
 
-LogWriter::LogWriter(WritableFile* file, uint64_t file_size)
-    : file_(file), flushed_(file_size), block_offset_(file_size % kBlockSize) {
+LogWriter::LogWriter(WritableFile* file, uint64_t file_size, const LogWriterOptions& options)
+    : file_(file), options_(options), flushed_(file_size), block_offset_(file_size % kBlockSize) {
   for (uint8_t t = 0; t <= kMaxRecordType; ++t) {
     const char type = static_cast<char>(t);
     type_crc_[t] = crc32c::Value(&type, 1);
@@ -90,6 +90,8 @@ Status LogWriter::Flush() {
 Status LogWriter::Sync() {
   if (!status_.ok()) return status_;
   Status s = file_->Sync();
+  // The deliberate bug: a second Sync "succeeds" although the first may have dropped data.
+  if (!s.ok() && options_.retry_failed_sync && file_->Sync().ok()) return Status::OK();
   if (!s.ok()) status_ = s;
   return s;
 }

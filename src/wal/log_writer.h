@@ -26,12 +26,21 @@
 
 namespace memdb::wal {
 
+struct LogWriterOptions {
+  // The deliberate bug "retry a failed sync" (util/engine_hooks.h), which the crash explorer
+  // must catch: a failed Sync is retried once and, if the retry returns OK, reported as OK and
+  // the writer not poisoned -- after fsyncgate the data the failed sync covered may be gone.
+  // False in production: a failed Sync always poisons the writer.
+  bool retry_failed_sync = false;
+};
+
 class LogWriter {
  public:
   // Appends to `file`, which must outlive the writer and already holds `file_size` bytes of
   // log (0 for a new segment; the intact length of an existing one, never a torn tail: cut the
   // file at LogReader::valid_end() or start a new segment instead).
-  explicit LogWriter(WritableFile* file, uint64_t file_size = 0);
+  explicit LogWriter(WritableFile* file, uint64_t file_size = 0,
+                     const LogWriterOptions& options = {});
 
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;
@@ -54,14 +63,12 @@ class LogWriter {
   uint64_t pending_bytes() const { return pending_.size(); }
   // OK, or the error that poisoned the writer.
   const Status& status() const { return status_; }
-  // Forgets a failed Sync, as a buggy caller that retries it would. Exists only for
-  // InjectedBug::kRetryFailedSync, which the crash explorer must catch; never call it otherwise.
-  void ForgetSyncErrorForInjectedBug() { status_ = Status::OK(); }
 
  private:
   void EmitPhysicalRecord(uint8_t type, const char* data, size_t length);
 
   WritableFile* const file_;
+  const LogWriterOptions options_;
   uint64_t flushed_;     // bytes in the file: the initial size plus successful Flushes
   size_t block_offset_;  // where the next byte framed falls inside its block
   std::string pending_;

@@ -25,10 +25,13 @@
 #include "memdb/io/sim_file_system.h"
 #include "memdb/util/random.h"
 #include "scenario/vocabulary.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb::test {
 namespace {
+
+using ::memdb::testing::IsOk;
 
 constexpr char kDir[] = "db";
 
@@ -163,12 +166,12 @@ void ExpectRecoveryAgrees(const SimFileSystem& disk, RecoveryMode mode, const Ex
   const std::string where = e.file + " at offset " + std::to_string(e.offset) + ": ";
   switch (e.outcome) {
     case Expected::Outcome::kIntact:
-      ASSERT_TRUE(IsOk(db.status()));
+      ASSERT_THAT(db.status(), IsOk());
       EXPECT_EQ(db->recovery_report().torn_tail_bytes, 0u);
       EXPECT_TRUE(db->recovery_report().damage.empty()) << db->recovery_report().ToString();
       return;
     case Expected::Outcome::kTornTail: {
-      ASSERT_TRUE(IsOk(db.status()));
+      ASSERT_THAT(db.status(), IsOk());
       const RecoveryReport& report = db->recovery_report();
       EXPECT_EQ(JoinPath(kDir, report.torn_tail_file), e.file) << report.ToString();
       EXPECT_EQ(report.torn_tail_offset, e.offset) << report.ToString();
@@ -178,7 +181,7 @@ void ExpectRecoveryAgrees(const SimFileSystem& disk, RecoveryMode mode, const Ex
     }
     case Expected::Outcome::kCorruption:
       if (mode == RecoveryMode::kPointInTime) {
-        ASSERT_TRUE(IsOk(db.status()));
+        ASSERT_THAT(db.status(), IsOk());
         const RecoveryReport& report = db->recovery_report();
         ASSERT_EQ(report.damage.size(), 1u) << report.ToString();
         EXPECT_TRUE(report.damage[0].starts_with(where)) << report.ToString();
@@ -199,7 +202,7 @@ void ExpectCommandAgrees(SimFileSystem& disk, const std::vector<cli::WalSegmentS
   std::filesystem::create_directories(dir);
   for (const std::string& path : disk.AllFiles()) {
     std::string bytes;
-    ASSERT_TRUE(IsOk(disk.ReadFile(path, &bytes)));
+    ASSERT_THAT(disk.ReadFile(path, &bytes), IsOk());
     cli::test::WriteAll(JoinPath(scratch.path(), path), bytes);
   }
   const cli::test::CliRun run = cli::test::RunMemdb({"wal", "check", dir});
@@ -243,7 +246,7 @@ TEST(WalCheckAndRecovery, AgreeOnEveryDamagedLog) {
     Result<std::vector<std::string>> files = cli::WalFilesAt(*disk, kDir);
     if (!files.ok()) continue;  // the crash came before the first segment
     Result<std::vector<cli::WalSegmentSummary>> checked = cli::InspectWal(*disk, *files, {});
-    ASSERT_TRUE(IsOk(checked.status()));
+    ASSERT_THAT(checked.status(), IsOk());
     for (RecoveryMode mode : {RecoveryMode::kTolerateTornTail, RecoveryMode::kAbsoluteConsistency,
                               RecoveryMode::kPointInTime}) {
       const Expected e = Predict(*checked, mode);

@@ -1,5 +1,5 @@
-// Scheduling steps: each transactional step reaches the engine's observer, in order, with the
-// transaction's id and key.
+// Engine steps: each transactional step reaches the engine's observer, in order, with the
+// transaction's id and key; each step's name parses back to the step.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include "memdb/testing/status_matchers.h"
 #include "support/db_options.h"
 #include "support/test_support.h"
+#include "util/steps.h"
 
 namespace memdb::test {
 namespace {
@@ -22,7 +23,8 @@ using ::memdb::testing::IsOk;
 class RecordingSteps final : public StepObserver {
  public:
   void OnStep(const Step& step) override {
-    std::string line = "t" + std::to_string(step.txn) + ":" + std::string(step.name);
+    std::string line =
+        "t" + std::to_string(step.txn) + ":" + std::string(EngineStepName(step.step));
     if (!step.key.empty()) line += "(" + std::string(step.key) + ")";
     steps.push_back(std::move(line));
   }
@@ -60,6 +62,26 @@ TEST(StepsTest, DurableCommitsPassTheLogAndPublishSteps) {
             (std::vector<std::string>{"t1:txn.begin", "t1:txn.put(k)", "t1:txn.commit",
                                       "t1:commit.persist", "t1:commit.publish", "t0:checkpoint"}));
   db::DbInternal::SetStepObserver(db, nullptr);
+}
+
+TEST(StepsTest, EveryStepNameParsesBackToItsStep) {
+  const std::vector<EngineStep> all = {EngineStep::kTxnBegin,      EngineStep::kTxnGet,
+                                       EngineStep::kTxnPut,        EngineStep::kTxnDelete,
+                                       EngineStep::kTxnScan,       EngineStep::kTxnCommit,
+                                       EngineStep::kTxnRollback,   EngineStep::kCommitPersist,
+                                       EngineStep::kCommitPublish, EngineStep::kCheckpoint};
+  std::vector<std::string> names;
+  for (EngineStep step : all) {
+    names.emplace_back(EngineStepName(step));
+    EXPECT_EQ(ParseEngineStep(names.back()), step) << names.back();
+  }
+  // The spellings schedules, traces and docs use.
+  EXPECT_EQ(names, (std::vector<std::string>{"txn.begin", "txn.get", "txn.put", "txn.delete",
+                                             "txn.scan", "txn.commit", "txn.rollback",
+                                             "commit.persist", "commit.publish", "checkpoint"}));
+  EXPECT_EQ(ParseEngineStep("get"), std::nullopt);
+  EXPECT_EQ(ParseEngineStep("txn.GET"), std::nullopt);
+  EXPECT_EQ(ParseEngineStep(""), std::nullopt);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // The crash-state explorer: finds nothing wrong with the engine as built, and finds each
-// deliberate bug (Options::testing_injected_bugs) -- so its silence means something.
+// deliberate bug (ExplorerOptions::injected_bugs) -- so its silence means something.
 #include "memdb/fault/crash_explorer.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "memdb/fault/injected_bug.h"
 #include "support/test_support.h"
 
 namespace memdb::test {
@@ -98,7 +99,7 @@ TEST_P(CrashExplorerBugTest, ReportsTheInjectedBug) {
   const uint64_t seed = TestSeed();
   SCOPED_TRACE(SeedTrace(seed));
   ExplorerOptions options = SmallOptions();
-  options.db.testing_injected_bugs = static_cast<uint32_t>(GetParam().bug);
+  options.injected_bugs = static_cast<uint32_t>(GetParam().bug);
   if (GetParam().bug == InjectedBug::kRetryFailedSync) {
     // The 4th sync of a log segment fails the Linux way: its dirty pages are dropped.
     options.plan.FailOp(StorageOp::kSync, 4, FaultAction::kFsyncgate, "wal-");
@@ -131,7 +132,7 @@ TEST(CrashExplorerTest, RetryBugIsHarmlessWithoutTheSyncFailure) {
   // The same options as the RetryFailedSync case minus the injected failure: nothing to find,
   // so the case above fails because of the bug, not because of the plan.
   ExplorerOptions options = SmallOptions();
-  options.db.testing_injected_bugs = static_cast<uint32_t>(InjectedBug::kRetryFailedSync);
+  options.injected_bugs = static_cast<uint32_t>(InjectedBug::kRetryFailedSync);
   const ExplorerReport report = ExploreCrashes(WorkloadWithLargeTransaction(7), options);
   EXPECT_TRUE(report.ok()) << report.ToString();
 }
@@ -142,7 +143,7 @@ TEST(CrashExplorerTest, StatesWithAnAlreadyRecoveredDiskImageShareItsVerdict) {
   const uint64_t seed = TestSeed();
   SCOPED_TRACE(SeedTrace(seed));
   ExplorerOptions options = SmallOptions();
-  options.db.testing_injected_bugs = static_cast<uint32_t>(InjectedBug::kAckBeforeSync);
+  options.injected_bugs = static_cast<uint32_t>(InjectedBug::kAckBeforeSync);
   options.shrink = false;
   options.max_failures = 1000000;
   const Workload workload = RandomWorkload(seed, 6);

@@ -9,27 +9,28 @@
 #include <vector>
 
 #include "memdb/io/sim_file_system.h"
-#include "test_support.h"
+#include "memdb/testing/status_matchers.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
 
-using ::memdb::test::HasCode;
-using ::memdb::test::IsOk;
+using ::memdb::testing::IsOk;
+using ::memdb::testing::StatusIs;
 
 constexpr char kPath[] = "db/data";
 
 class ReplaceFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(IsOk(fs_.CreateDir("db")));
-    ASSERT_TRUE(IsOk(fs_.SyncDir(".")));
-    ASSERT_TRUE(IsOk(ReplaceFileAtomically(fs_, kPath, "old")));
+    ASSERT_THAT(fs_.CreateDir("db"), IsOk());
+    ASSERT_THAT(fs_.SyncDir("."), IsOk());
+    ASSERT_THAT(ReplaceFileAtomically(fs_, kPath, "old"), IsOk());
   }
 
   std::string Contents() {
     std::string contents;
-    EXPECT_TRUE(IsOk(fs_.ReadFile(kPath, &contents)));
+    EXPECT_THAT(fs_.ReadFile(kPath, &contents), IsOk());
     return contents;
   }
 
@@ -43,7 +44,7 @@ TEST_F(ReplaceFileTest, StepsRunInOrderAndTheNewFileSurvivesACrash) {
     steps.push_back(step);
     return Status::OK();
   };
-  ASSERT_TRUE(IsOk(ReplaceFileAtomically(fs_, kPath, "new", options)));
+  ASSERT_THAT(ReplaceFileAtomically(fs_, kPath, "new", options), IsOk());
   EXPECT_EQ(steps, (std::vector<ReplaceStep>{ReplaceStep::kWrite, ReplaceStep::kSync,
                                              ReplaceStep::kRename, ReplaceStep::kDirSync}));
   EXPECT_EQ(Contents(), "new");
@@ -59,7 +60,7 @@ TEST_F(ReplaceFileTest, AFailedStepLeavesTheOldFileAndNoTemporary) {
     options.before_step = [&](ReplaceStep step) {
       return step == failing ? Status::IOError("injected") : Status::OK();
     };
-    EXPECT_TRUE(HasCode(ReplaceFileAtomically(fs_, kPath, "new", options), Status::Code::kIOError));
+    EXPECT_THAT(ReplaceFileAtomically(fs_, kPath, "new", options), StatusIs(Status::Code::kIOError));
     EXPECT_EQ(Contents(), "old");
     EXPECT_EQ(fs_.AllFiles(), std::vector<std::string>{kPath});
   }
@@ -84,7 +85,7 @@ TEST_F(ReplaceFileTest, WithoutTheDirectorySyncACrashMayUndoTheRename) {
     steps.push_back(step);
     return Status::OK();
   };
-  ASSERT_TRUE(IsOk(ReplaceFileAtomically(fs_, kPath, "new", options)));
+  ASSERT_THAT(ReplaceFileAtomically(fs_, kPath, "new", options), IsOk());
   // The point before the skipped step still passes, so crash points keep their order.
   EXPECT_EQ(steps.back(), ReplaceStep::kDirSync);
   EXPECT_EQ(fs_.stats().dir_syncs, dir_syncs);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "memdb/db/db.h"
+#include "memdb/fault/injected_bug.h"
 #include "memdb/sim/explore.h"
 #include "memdb/sim/simulation.h"
 #include "support/test_support.h"
@@ -20,9 +21,7 @@ namespace {
 // Two fibers each add 1 to a counter in one transaction; the counter must equal the number of
 // commits that succeeded.
 void CounterBody(sim::Simulation& simulation, uint32_t bugs) {
-  Options options;
-  options.testing_injected_bugs = bugs;
-  Db db = Db::Open(options).value();
+  Db db = sim::OpenDatabase(Options{}, bugs).value();
   if (!db.Put("counter", "0").ok()) simulation.Fail("setup failed");
   sim::ScheduledDatabase scheduled(db);
   int committed = 0;

@@ -36,8 +36,7 @@
 
 namespace memdb {
 
-class WaitSeam;
-class Clock;
+struct EngineHooks;
 namespace mvcc {
 class Engine;
 }
@@ -111,10 +110,9 @@ class Db final : public KvStore {
  private:
   friend class db::DbInternal;  // test-only plumbing (src/db/db_internal.h)
   Db(const Options& options, std::shared_ptr<mvcc::Engine> engine);
-  // Open, with the blocking waits of a durable database (group commit, checkpoints) made
-  // through `seam` and its timing read from `clock`.
-  static Result<Db> Open(const Options& options, WaitSeam* seam, Clock* clock);
-  static Result<Db> OpenDurable(const Options& options, WaitSeam* seam, Clock* clock);
+  // Open, with the engine hooks `hooks` (src/util/engine_hooks.h) installed for this database.
+  static Result<Db> Open(const Options& options, const EngineHooks& hooks);
+  static Result<Db> OpenDurable(const Options& options, const EngineHooks& hooks);
   void Close();
 
   Options options_;

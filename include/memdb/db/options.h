@@ -51,18 +51,6 @@ enum class RecoveryMode {
 std::string_view RecoveryModeName(RecoveryMode mode);
 std::optional<RecoveryMode> ParseRecoveryMode(std::string_view name);
 
-// Deliberate engine bugs, switched on by Options::testing_injected_bugs, so the crash-state
-// explorer's own tests can show that it finds each one (docs/fault-model.md). Testing only:
-// each breaks the crash invariant on purpose.
-enum class InjectedBug : uint32_t {
-  kAckBeforeSync = 1 << 0,             // kAlways commits return without syncing
-  kCheckpointWithoutDirSync = 1 << 1,  // rename not made durable, then the old log truncated
-  kReplayIgnoresChecksums = 1 << 2,    // recovery applies records whose checksum fails
-  kReplayPartialTransaction = 1 << 3,  // recovery applies the first part of a torn record
-  kRetryFailedSync = 1 << 4,           // a failed sync is retried and the commit acknowledged
-  kSkipWriteConflicts = 1 << 5,        // commits ignore write-write conflicts (lost updates)
-};
-
 struct Options {
   // The isolation level of Begin() without TxnOptions, and of Update and View.
   IsolationLevel default_isolation = IsolationLevel::kSnapshot;
@@ -86,12 +74,6 @@ struct Options {
   uint64_t checkpoint_log_bytes = uint64_t{64} << 20;
   // A log segment is closed and a new one started past this size.
   uint64_t wal_segment_bytes = uint64_t{16} << 20;
-
-  // Testing only: a bitwise OR of InjectedBug values. Never set outside the explorer's tests.
-  uint32_t testing_injected_bugs = 0;
-  bool HasInjectedBug(InjectedBug bug) const {
-    return (testing_injected_bugs & static_cast<uint32_t>(bug)) != 0;
-  }
 };
 
 // What Db::Open found and did while recovering a database directory.

@@ -26,6 +26,7 @@
 #include "memdb/db/options.h"
 #include "memdb/fault/crash_model.h"
 #include "memdb/fault/fault_plan.h"
+#include "memdb/fault/injected_bug.h"
 #include "memdb/util/status.h"
 
 namespace memdb {
@@ -43,9 +44,13 @@ using Workload = std::vector<WorkloadStep>;
 Workload RandomWorkload(uint64_t seed, int transactions);
 
 struct ExplorerOptions {
-  // The database's options (sync mode, segment size, injected bugs...); path defaults to "db",
-  // file_system and recovery_mode are set by the explorer.
+  // The database's options (sync mode, segment size...); path defaults to "db", file_system
+  // and recovery_mode are set by the explorer.
   Options db;
+  // Deliberate bugs (a bitwise OR of InjectedBug) in the database, both while the workload is
+  // recorded and in every recovery: the explorer's self-proof, or a check that an invariant
+  // would catch the bug.
+  uint32_t injected_bugs = 0;
   std::vector<CrashModel::Kind> models = {
       CrashModel::Kind::kDropUnsynced,   CrashModel::Kind::kKeepUnsynced,
       CrashModel::Kind::kBytePrefix,     CrashModel::Kind::kSectorPrefix,

@@ -16,10 +16,12 @@
 #ifndef MEMDB_SIM_DATABASE_H_
 #define MEMDB_SIM_DATABASE_H_
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "memdb/db/db.h"
+#include "memdb/fault/injected_bug.h"
 #include "memdb/sim/history.h"
 
 namespace memdb::sim {
@@ -29,8 +31,9 @@ namespace memdb::sim {
 // a deadlock report instead of a hang -- and its timing reads the virtual clock. Use it for
 // every database whose operations run in simulation fibers; the result also works outside a
 // simulation as long as no wait has to block. In-memory databases never wait: Db::Open is
-// the same for them.
-[[nodiscard]] Result<Db> OpenDatabase(const memdb::Options& options);
+// the same for them. `injected_bugs` (a bitwise OR of InjectedBug, memdb/fault/injected_bug.h)
+// installs deliberate bugs, e.g. kSkipWriteConflicts, to show a test finds the lost update.
+[[nodiscard]] Result<Db> OpenDatabase(const memdb::Options& options, uint32_t injected_bugs = 0);
 
 class ScheduledDatabase {
  public:

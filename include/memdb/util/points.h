@@ -2,9 +2,10 @@
 // scheduler) can observe and act on -- "wal.sync.before", "checkpoint.rename.before", ...
 // Every point is listed and explained in docs/fault-model.md ("Crash points").
 //
-// An observer is attached to one storage instance (FileSystem::point_observer), so injection is
-// scoped to the databases using that storage: two databases in one test do not interfere.
-// With no observer a point costs one predictable branch.
+// A database's point observer is one of its engine hooks (src/util/engine_hooks.h); unless one
+// is installed there, it is the observer of the database's storage (FileSystem::point_observer),
+// so injection is scoped to the databases using that storage: two databases in one test do not
+// interfere. With no observer a point costs one predictable branch.
 #ifndef MEMDB_UTIL_POINTS_H_
 #define MEMDB_UTIL_POINTS_H_
 
