@@ -24,7 +24,6 @@
 #include "memdb/fault/faulty_file_system.h"
 #include "memdb/io/sim_file_system.h"
 #include "memdb/util/random.h"
-#include "scenario/vocabulary.h"
 #include "memdb/testing/status_matchers.h"
 #include "support/test_support.h"
 
@@ -159,7 +158,7 @@ std::shared_ptr<SimFileSystem> DamagedDisk(Random& rng, std::string* how) {
 
 // Recovers a copy of `disk` under `mode` and checks it against the prediction.
 void ExpectRecoveryAgrees(const SimFileSystem& disk, RecoveryMode mode, const Expected& e) {
-  SCOPED_TRACE("recovery mode " + scenario::RecoveryModeName(mode));
+  SCOPED_TRACE("recovery mode " + std::string(RecoveryModeName(mode)));
   Options options = SimOptions(disk.Clone());
   options.recovery_mode = mode;
   Result<Db> db = Db::Open(options);
