@@ -41,8 +41,15 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }
 
 // Bounds on what a script may expand to, so that no input makes the parser hang or exhaust
-// memory: unrolled lines, and bytes of arguments (bytes(N,C) included).
+// memory (docs/scenario-language.md, "Limits"): unrolled lines; expansion steps, which count
+// every line read, every repeat iteration and every line produced, whether or not an
+// iteration produces anything (an empty `repeat 100000` nested three deep is 10^15 steps
+// of nothing); nesting of repeat blocks; and bytes of arguments (bytes(N,C) included). The
+// include depth is bounded separately (kMaxIncludeDepth).
 constexpr size_t kMaxLines = 1000000;
+constexpr uint64_t kMaxExpansionSteps = 10000000;
+constexpr size_t kMaxRepeatDepth = 32;
+constexpr int kMaxIncludeDepth = 8;
 constexpr uint64_t kMaxArgumentBytes = uint64_t{256} << 20;
 
 class Parser {
@@ -58,8 +65,13 @@ class Parser {
       lines.push_back({++number, std::string(text.substr(pos, end - pos))});
       pos = end + 1;
     }
+    steps_ += lines.size();
+    std::vector<size_t> block_end;
+    if (Status s = MatchBlocks(lines, path, &block_end); !s.ok()) return s;
     std::vector<SourceLine> expanded;
-    if (Status s = Expand(lines, 0, lines.size(), path, &expanded); !s.ok()) return s;
+    if (Status s = Expand(lines, block_end, 0, lines.size(), nullptr, path, &expanded); !s.ok()) {
+      return s;
+    }
     for (const SourceLine& line : expanded) {
       if (Status s = ParseLine(line, path, out, depth); !s.ok()) return s;
     }
@@ -75,56 +87,103 @@ class Parser {
                                    "\n  " + caret + "^");
   }
 
-  // Unrolls `repeat N` ... `end` blocks, replacing "{i}" by the iteration (0-based).
   // Whether `token` opens or closes a `repeat` block (the verb table says which words do).
   static Block BlockOf(const Token& token) {
     const VerbSpec* spec = token.quoted ? nullptr : scenario::FindVerb(token.text, Scope::kScript);
     return spec == nullptr ? Block::kNone : spec->block;
   }
 
-  Status Expand(const std::vector<SourceLine>& lines, size_t begin, size_t end,
-                const std::string& path, std::vector<SourceLine>* out) {
-    for (size_t i = begin; i < end; ++i) {
+  // One pass over the lines: checks that every line lexes, pairs each `repeat` with its `end`
+  // (`(*block_end)[i]` is the line of the `end` closing the `repeat` on line i) and bounds the
+  // nesting, so that expansion never searches for an `end` again (which made it quadratic in
+  // the depth).
+  static Status MatchBlocks(const std::vector<SourceLine>& lines, const std::string& path,
+                            std::vector<size_t>* block_end) {
+    block_end->assign(lines.size(), 0);
+    std::vector<size_t> open;  // lines of the unclosed `repeat`s, outermost first
+    for (size_t i = 0; i < lines.size(); ++i) {
       scenario::LexResult lex = scenario::Tokenize(lines[i].text);
       if (!lex.error.empty()) return Error(path, lines[i], lex.error_column, lex.error);
       const Block kind = lex.tokens.empty() ? Block::kNone : BlockOf(lex.tokens[0]);
-      if (kind == Block::kEnd) {
-        return Error(path, lines[i], lex.tokens[0].column, "'end' without a 'repeat'");
+      if (kind == Block::kRepeat) {
+        if (open.size() >= kMaxRepeatDepth) {
+          return Error(path, lines[i], lex.tokens[0].column,
+                       "repeat blocks nested more than " + std::to_string(kMaxRepeatDepth) +
+                           " deep; expected fewer nested repeats");
+        }
+        open.push_back(i);
+      } else if (kind == Block::kEnd) {
+        if (open.empty()) {
+          return Error(path, lines[i], lex.tokens[0].column, "'end' without a 'repeat'");
+        }
+        (*block_end)[open.back()] = i;
+        open.pop_back();
       }
+    }
+    if (!open.empty()) {
+      return Error(path, lines[open.front()], 1, "expected an 'end' closing this 'repeat'");
+    }
+    return Status::OK();
+  }
+
+  // `line` with "{i}" replaced by `index` (the outermost repeat's iteration; none outside).
+  static SourceLine Substitute(const SourceLine& line, const std::string* index) {
+    SourceLine result = line;
+    if (index == nullptr) return result;
+    for (size_t at = 0; (at = result.text.find("{i}", at)) != std::string::npos;) {
+      result.text.replace(at, 3, *index);
+      at += index->size();
+    }
+    return result;
+  }
+
+  // Counts one expansion step for the `repeat` on `line`; an error once the script has taken
+  // more than the bound.
+  Status Step(const std::string& path, const SourceLine& line) {
+    if (++steps_ > kMaxExpansionSteps) {
+      return Error(path, line, 1,
+                   "the script takes more than " + std::to_string(kMaxExpansionSteps) +
+                       " steps to unroll; expected smaller repeat counts");
+    }
+    return Status::OK();
+  }
+
+  // Unrolls `repeat N` ... `end` blocks of lines [begin, end), replacing "{i}" by the index of
+  // the outermost repeat (0-based). Recursion is bounded by kMaxRepeatDepth; no block is
+  // copied, so the work is the steps counted, whatever the depth.
+  Status Expand(const std::vector<SourceLine>& lines, const std::vector<size_t>& block_end,
+                size_t begin, size_t end, const std::string* index, const std::string& path,
+                std::vector<SourceLine>* out) {
+    for (size_t i = begin; i < end; ++i) {
+      SourceLine line = Substitute(lines[i], index);
+      scenario::LexResult lex = scenario::Tokenize(line.text);
+      if (!lex.error.empty()) return Error(path, line, lex.error_column, lex.error);
+      const Block kind = lex.tokens.empty() ? Block::kNone : BlockOf(lex.tokens[0]);
       if (kind != Block::kRepeat) {
-        out->push_back(lines[i]);
+        if (Status s = Step(path, line); !s.ok()) return s;
+        out->push_back(std::move(line));
+        if (++lines_ > kMaxLines) {
+          return Error(path, out->back(), 1,
+                       "the script unrolls to more than " + std::to_string(kMaxLines) +
+                           " lines; expected smaller repeat counts");
+        }
         continue;
       }
       uint64_t count = 0;
       if (lex.tokens.size() != 2 || !ParseNumber(lex.tokens[1].text, &count) || count > 100000) {
-        const int column = lex.tokens.size() > 1 ? lex.tokens[1].column : EndColumn(lines[i]);
-        return Error(path, lines[i], column, "expected 'repeat N' with N from 0 to 100000");
+        const int column = lex.tokens.size() > 1 ? lex.tokens[1].column : EndColumn(line);
+        return Error(path, line, column, "expected 'repeat N' with N from 0 to 100000");
       }
-      size_t depth = 1;
-      size_t j = i + 1;
-      for (; j < end; ++j) {
-        scenario::LexResult inner = scenario::Tokenize(lines[j].text);
-        const Block inner_block = inner.tokens.empty() ? Block::kNone : BlockOf(inner.tokens[0]);
-        if (inner_block == Block::kRepeat) ++depth;
-        if (inner_block == Block::kEnd && --depth == 0) break;
-      }
-      if (j == end) return Error(path, lines[i], 1, "expected an 'end' closing this 'repeat'");
       for (uint64_t k = 0; k < count; ++k) {
-        std::vector<SourceLine> block(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                      lines.begin() + static_cast<std::ptrdiff_t>(j));
-        for (SourceLine& b : block) {
-          for (size_t at; (at = b.text.find("{i}")) != std::string::npos;) {
-            b.text.replace(at, 3, std::to_string(k));
-          }
-        }
-        if (Status s = Expand(block, 0, block.size(), path, out); !s.ok()) return s;
-        if (out->size() > kMaxLines) {
-          return Error(path, lines[i], 1,
-                       "the script unrolls to more than " + std::to_string(kMaxLines) +
-                           " lines; expected smaller repeat counts");
+        if (Status s = Step(path, line); !s.ok()) return s;
+        const std::string iteration = std::to_string(k);
+        const std::string* outermost = index != nullptr ? index : &iteration;
+        if (Status s = Expand(lines, block_end, i + 1, block_end[i], outermost, path, out);
+            !s.ok()) {
+          return s;
         }
       }
-      i = j;
+      i = block_end[i];
     }
     return Status::OK();
   }
@@ -248,7 +307,11 @@ class Parser {
 
   Status Include(const std::string& name, const std::string& path, const SourceLine& line,
                  int column, Scenario* out, int depth) {
-    if (depth >= 8) return Error(path, line, column, "includes nested more than 8 deep (a cycle?)");
+    if (depth >= kMaxIncludeDepth) {
+      return Error(
+          path, line, column,
+          "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep (a cycle?)");
+    }
     const size_t slash = path.rfind('/');
     const std::string target = name.starts_with('/') || slash == std::string::npos
                                    ? name
@@ -263,6 +326,8 @@ class Parser {
   std::shared_ptr<FileSystem> fs_;
   std::set<std::string> txns_;
   uint64_t argument_bytes_ = 0;
+  uint64_t steps_ = 0;  // expansion steps of the whole parse, includes too (kMaxExpansionSteps)
+  size_t lines_ = 0;    // unrolled lines of the whole parse, includes too (kMaxLines)
 };
 
 std::string BaseName(const std::string& path) {

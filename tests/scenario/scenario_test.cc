@@ -15,9 +15,14 @@
 #include <variant>
 #include <vector>
 
+#include "memdb/testing/status_matchers.h"
 #include "scenario/vocabulary.h"
 
 namespace memdb::test {
+
+using ::memdb::testing::StatusIs;
+using ::testing::HasSubstr;
+
 namespace {
 
 std::string ScenarioDir() { return std::string(MEMDB_FIXTURES_DIR) + "/scenarios"; }
@@ -151,6 +156,58 @@ TEST(ScenarioParseTest, ScriptsCannotExpandWithoutBound) {
   EXPECT_NE(
       ParseError("repeat 100\nput a bytes(16000000,x)\nend\n").message().find("exceed 256 MiB"),
       std::string::npos);
+}
+
+// Empty repeat bodies produce no line, so only a bound on iterations stops this 54-byte script
+// (10^15 iterations); it must be refused, not run.
+TEST(ScenarioParseTest, EmptyNestedRepeatsAreBoundedByWorkNotByLines) {
+  const std::string script = "repeat 100000\nrepeat 100000\nrepeat 100000\nend\nend\nend\n";
+  EXPECT_THAT(ParseError(script),
+              StatusIs(Status::Code::kInvalidArgument,
+                       HasSubstr("typo.scn:3:1: the script takes more than 10000000 steps to "
+                                 "unroll; expected smaller repeat counts")));
+}
+
+// 8,000 nested `repeat 1` took seconds and gigabytes (each level copied and rescanned the
+// rest); the nesting is now refused at the first repeat beyond the bound, after one pass.
+TEST(ScenarioParseTest, DeeplyNestedRepeatsAreRefusedAtTheOffendingLine) {
+  std::string script;
+  for (int i = 0; i < 8000; ++i) script += "repeat 1\n";
+  script += "put a 1\n";
+  for (int i = 0; i < 8000; ++i) script += "end\n";
+  EXPECT_THAT(ParseError(script),
+              StatusIs(Status::Code::kInvalidArgument,
+                       HasSubstr("typo.scn:33:1: repeat blocks nested more than 32 deep")));
+}
+
+TEST(ScenarioParseTest, RepeatsNestedToTheBoundExpand) {
+  std::string script;
+  for (int i = 0; i < 32; ++i) script += "repeat 1\n";
+  script += "put k{i} v\n";
+  for (int i = 0; i < 32; ++i) script += "end\n";
+  Result<Scenario> s = ParseScenario(script, "deep.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->commands.size(), 1u);
+  EXPECT_EQ(s->commands[0].args, (std::vector<std::string>{"k0", "v"}));
+  EXPECT_EQ(s->commands[0].location.line, 33);
+}
+
+TEST(ScenarioParseTest, NestedRepeatsSubstituteTheOutermostIndex) {
+  Result<Scenario> s =
+      ParseScenario("repeat 2\nrepeat 3\nput k{i} v\nend\nput o{i} v\nend\n", "n.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::vector<std::string> keys;
+  for (const auto& command : s->commands) keys.push_back(command.args[0]);
+  EXPECT_EQ(keys, (std::vector<std::string>{"k0", "k0", "k0", "o0", "k1", "k1", "k1", "o1"}));
+}
+
+TEST(ScenarioParseTest, UnclosedAndUnopenedBlocksNameTheirLine) {
+  EXPECT_THAT(ParseError("put a 1\nend\n"),
+              StatusIs(Status::Code::kInvalidArgument,
+                       HasSubstr("typo.scn:2:1: 'end' without a 'repeat'")));
+  EXPECT_THAT(ParseError("repeat 2\nrepeat 2\nput a 1\nend\n"),
+              StatusIs(Status::Code::kInvalidArgument,
+                       HasSubstr("typo.scn:1:1: expected an 'end' closing this 'repeat'")));
 }
 
 TEST(ScenarioParseTest, QuotedValuesKeepEveryByte) {
