@@ -202,7 +202,9 @@ std::optional<int> ParseDiff(const std::vector<std::string>& args, const CliIo& 
               "compared. Exit status 0 when the entries are equal, 1 when they differ.");
   p.AddPositional("A", "the expected state (e.g. a golden file)", &o->paths, 1, 1);
   p.AddPositional("B", "the actual state", &o->paths, 1, 1);
-  p.AddList("ignore-keys", "REGEX", "drop keys matching REGEX on both sides", &ignore);
+  p.AddList("ignore-keys", "GLOB",
+            "drop keys GLOB matches as a whole, on both sides (e.g. 'session:*'; * ? [...] \\)",
+            &ignore);
   p.AddNumber("max-lines", "differences shown (default 20; JSON shows all)", &o->max_lines);
   p.AddNumber("max-chars", "characters shown per value (default 80)", &o->max_chars);
   p.AddFlag("json", "one JSON document on stdout (schema in docs/cli.md)", &o->json);

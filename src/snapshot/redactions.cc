@@ -1,36 +1,40 @@
-// Redactions use std::regex: patterns come from the test author, not from untrusted input, and
-// the engine takes no dependency for it. Every std::regex_error becomes InvalidArgument.
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12 with -fsanitize=address warns -Wmaybe-uninitialized inside libstdc++'s <regex>
-// (std::function in _State's move constructor, GCC bug 105562); the warning comes from inlined
-// library code, so it is silenced for this file only, which does nothing else.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <regex>
+// Redactions match with our own glob patterns (snapshot/glob.h), never std::regex: keys reach
+// 65,535 bytes and values are larger, and std::regex recurses per character (a 40,000-byte key
+// overflowed the stack of `memdb snapshot diff --ignore-keys`) and backtracks exponentially.
 #include <utility>
 
 #include "memdb/snapshot/diff.h"
+#include "snapshot/glob.h"
 
 namespace memdb {
 
 struct Redactions::Rule {
   bool ignore = false;  // drop matching keys; else replace in values
   bool all_keys = false;
-  std::regex key;
-  std::regex value;
-  std::string format;  // the placeholder with '$' doubled: literal text, not $1 references
+  snapshot::GlobPattern key;
+  snapshot::GlobPattern value;
+  std::string placeholder;  // literal text
 };
 
 namespace {
 
-Status Compile(std::string_view pattern, std::regex* out) {
-  try {
-    *out = std::regex(pattern.begin(), pattern.end(), std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return Status::InvalidArgument("Redactions: invalid pattern \"" + std::string(pattern) +
-                                   "\": " + e.what());
+// Every match of `pattern` in `value` replaced by `placeholder`, leftmost first, matches not
+// overlapping; the pattern never matches the empty string (ReplaceValues refuses it), so each
+// step advances.
+std::string ReplaceAll(const snapshot::GlobPattern& pattern, const std::string& value,
+                       const std::string& placeholder) {
+  std::string out;
+  size_t pos = 0;
+  size_t begin = 0;
+  size_t end = 0;
+  while (pos < value.size() && pattern.Find(value, pos, &begin, &end)) {
+    out.append(value, pos, begin - pos);
+    out += placeholder;
+    pos = end;
   }
-  return Status::OK();
+  if (pos == 0) return value;
+  out.append(value, pos, std::string::npos);
+  return out;
 }
 
 }  // namespace
@@ -43,7 +47,9 @@ Redactions& Redactions::operator=(const Redactions&) = default;
 Status Redactions::IgnoreKeys(std::string_view key_pattern) {
   auto rule = std::make_shared<Rule>();
   rule->ignore = true;
-  if (Status s = Compile(key_pattern, &rule->key); !s.ok()) return s;
+  if (Status s = snapshot::GlobPattern::Compile(key_pattern, &rule->key); !s.ok()) {
+    return Status::InvalidArgument("Redactions: " + std::string(s.message()));
+  }
   rules_.push_back(std::move(rule));
   return Status::OK();
 }
@@ -53,17 +59,18 @@ Status Redactions::ReplaceValues(std::string_view value_pattern, std::string_vie
   auto rule = std::make_shared<Rule>();
   rule->all_keys = key_pattern.empty();
   if (!rule->all_keys) {
-    if (Status s = Compile(key_pattern, &rule->key); !s.ok()) return s;
+    if (Status s = snapshot::GlobPattern::Compile(key_pattern, &rule->key); !s.ok()) {
+      return Status::InvalidArgument("Redactions: " + std::string(s.message()));
+    }
   }
-  if (Status s = Compile(value_pattern, &rule->value); !s.ok()) return s;
-  if (std::regex_match(std::string(), rule->value)) {
+  if (Status s = snapshot::GlobPattern::Compile(value_pattern, &rule->value); !s.ok()) {
+    return Status::InvalidArgument("Redactions: " + std::string(s.message()));
+  }
+  if (rule->value.MatchesEmpty()) {
     return Status::InvalidArgument("Redactions: value pattern \"" + std::string(value_pattern) +
                                    "\" matches the empty string");
   }
-  for (const char c : placeholder) {
-    if (c == '$') rule->format.push_back('$');
-    rule->format.push_back(c);
-  }
+  rule->placeholder = std::string(placeholder);
   rules_.push_back(std::move(rule));
   return Status::OK();
 }
@@ -77,12 +84,12 @@ Snapshot Redactions::Apply(const Snapshot& snapshot) const {
     std::string redacted = value;
     for (const auto& rule : rules_) {
       if (rule->ignore) {
-        if (std::regex_search(key, rule->key)) {
+        if (rule->key.Matches(key)) {
           dropped = true;
           break;
         }
-      } else if (rule->all_keys || std::regex_search(key, rule->key)) {
-        redacted = std::regex_replace(redacted, rule->value, rule->format);
+      } else if (rule->all_keys || rule->key.Matches(key)) {
+        redacted = ReplaceAll(rule->value, redacted, rule->placeholder);
       }
     }
     if (!dropped) hint = out.entries.emplace_hint(hint, key, std::move(redacted));

@@ -63,9 +63,12 @@ TEST(SnapshotDiffTest, DescribeCapsTheNumberOfLines) {
 
 TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
   Redactions redactions;
-  ASSERT_THAT(redactions.IgnoreKeys("^session:"), IsOk());
+  ASSERT_THAT(redactions.IgnoreKeys("session:*"), IsOk());
   ASSERT_THAT(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]"), IsOk());
-  ASSERT_THAT(redactions.ReplaceValues(Redactions::kIsoTimestampPattern, "[time]", "^audit:"),
+  // The two timestamp forms of the audit log, longest first.
+  const std::string iso(Redactions::kIsoTimestampPattern);
+  ASSERT_THAT(redactions.ReplaceValues(iso + ".[0-9][0-9][0-9]Z", "[time]", "audit:*"), IsOk());
+  ASSERT_THAT(redactions.ReplaceValues(iso + "[+-][0-9][0-9]:[0-9][0-9]", "[time]", "audit:*"),
               IsOk());
   const Snapshot run1 =
       MakeSnapshot({{"session:1", "abc"},
@@ -92,16 +95,23 @@ TEST(RedactionsTest, IgnoredKeysAndReplacedValuesDoNotCountAsDifferences) {
 
 TEST(RedactionsTest, PlaceholderIsLiteralText) {
   Redactions redactions;
-  ASSERT_THAT(redactions.ReplaceValues("[0-9]+", "$1 $& $$"), IsOk());
-  EXPECT_EQ(redactions.Apply(MakeSnapshot({{"k", "a12b"}})).entries.at("k"), "a$1 $& $$b");
+  ASSERT_THAT(redactions.ReplaceValues("[0-9][0-9]", "$1 $& $$ \\ *"), IsOk());
+  EXPECT_EQ(redactions.Apply(MakeSnapshot({{"k", "a12b"}})).entries.at("k"), "a$1 $& $$ \\ *b");
 }
 
 TEST(RedactionsTest, BadPatternsAreInvalidArgument) {
   Redactions redactions;
-  EXPECT_THAT(redactions.IgnoreKeys("(unclosed"),
-              StatusIs(Code::kInvalidArgument, HasSubstr("invalid pattern \"(unclosed\"")));
-  EXPECT_THAT(redactions.ReplaceValues("x*", "[x]"),
+  EXPECT_THAT(redactions.IgnoreKeys("[unclosed"),
+              StatusIs(Code::kInvalidArgument,
+                       HasSubstr("invalid pattern \"[unclosed\": unterminated '[' at byte 0")));
+  EXPECT_THAT(redactions.IgnoreKeys("k[z-a]"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("reversed range in '[...]' at byte 1")));
+  EXPECT_THAT(redactions.IgnoreKeys("k\\"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("'\\' escapes nothing at byte 1")));
+  EXPECT_THAT(redactions.ReplaceValues("**", "[x]"),
               StatusIs(Code::kInvalidArgument, HasSubstr("matches the empty string")));
+  EXPECT_THAT(redactions.ReplaceValues("x", "[x]", "[bad"),
+              StatusIs(Code::kInvalidArgument, HasSubstr("unterminated '['")));
   EXPECT_TRUE(redactions.empty());
 }
 

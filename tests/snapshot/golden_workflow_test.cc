@@ -215,7 +215,7 @@ TEST_F(GoldenWorkflowTest, PendingBesideGoldensIsListedFromTheSourceRoot) {
 TEST_F(GoldenWorkflowTest, RedactedStateIsWhatTheGoldenHolds) {
   Redactions redactions;
   ASSERT_THAT(redactions.ReplaceValues(Redactions::kUuidPattern, "[uuid]"), IsOk());
-  ASSERT_THAT(redactions.IgnoreKeys("^tmp:"), IsOk());
+  ASSERT_THAT(redactions.IgnoreKeys("tmp:*"), IsOk());
   const Snapshot run1 =
       MakeSnapshot({{"id", "123e4567-e89b-12d3-a456-426614174000"}, {"tmp:1", "x"}});
   const Snapshot run2 = MakeSnapshot({{"id", "00000000-0000-0000-0000-000000000000"}});
