@@ -20,6 +20,7 @@
 #include <ostream>
 #include <streambuf>
 
+#include "memdb/mvcc/txn.h"
 #include "snapshot/archive_io.h"
 #include "snapshot/checksummed_header.h"
 #include "util/coding.h"
@@ -90,6 +91,11 @@ Status CheckpointWriter::Add(std::string_view key, std::string_view value) {
                                      " is not greater than the previous key " +
                                      Printable(previous) + " (keys must be strictly increasing)");
     }
+  }
+  if (key.size() > kMaxKeySize) {
+    return Status::InvalidArgument("checkpoint " + file_->path() + ": a key of " +
+                                   std::to_string(key.size()) + " bytes exceeds the key limit of " +
+                                   std::to_string(kMaxKeySize) + " bytes");
   }
   if (key.size() > kMaxEntryData || value.size() > kMaxEntryData - key.size()) {
     return Status::InvalidArgument("checkpoint " + file_->path() + ": entry for key " +
@@ -378,6 +384,13 @@ class CheckpointReader {
       uint64_t n = 0;
       Status s = read_size("a key", &n);
       if (!s.ok()) return s;
+      // No writer makes such a key (the engine refuses it), so it is damage or forgery; an
+      // accepted one would reach a Db whose index cannot hold it.
+      if (n > kMaxKeySize) {
+        return Corrupt(payload_offset + pos - 8, "a key of " + std::to_string(n) +
+                                                     " bytes exceeds the key limit of " +
+                                                     std::to_string(kMaxKeySize) + " bytes");
+      }
       pos += n;
       s = read_size("a value", &n);
       if (!s.ok()) return s;

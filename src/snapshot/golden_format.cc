@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "memdb/mvcc/txn.h"
 #include "snapshot/text_encoding.h"
 
 namespace memdb::snapshot {
@@ -57,8 +58,17 @@ class GoldenParser {
     auto hint = snapshot.entries.end();
     while (pos_ < text_.size()) {
       const size_t entry_line = line_;
-      if (!Expect("{") || !Field("key", &key) || !Expect(",") || !Field("value", &value) ||
-          !Expect("}") || !EndOfLine()) {
+      if (!Expect("{")) return error_;
+      const size_t key_pos = pos_;
+      if (!Field("key", &key)) return error_;
+      // A key no Db can hold (no writer makes one): refused here, not by the Db it reaches.
+      if (key.size() > kMaxKeySize) {
+        pos_ = key_pos;
+        Fail("a key of " + std::to_string(key.size()) + " bytes exceeds the key limit of " +
+             std::to_string(kMaxKeySize) + " bytes");
+        return error_;
+      }
+      if (!Expect(",") || !Field("value", &value) || !Expect("}") || !EndOfLine()) {
         return error_;
       }
       if (!snapshot.entries.empty() && key <= snapshot.entries.rbegin()->first) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "memdb/mvcc/txn.h"
 #include "memdb/util/random.h"
 #include "support/allocation_counter.h"
 #include "support/test_support.h"
@@ -614,6 +615,33 @@ TEST(CheckpointFileTest, MalformedButChecksummedChunksAreCorruption) {
     crafted.Chunk(kTrailerChunk, "a trailer of the wrong length");
     EXPECT_THAT(Verdict(crafted.bytes), StatusIs(Code::kCorruption, HasSubstr("trailer length")));
   }
+}
+
+// Issue 14: a checkpoint with valid checksums could carry a key longer than any Db holds.
+TEST(CheckpointFileTest, KeyOverTheKeyLimitIsCorruptionNamingFileOffsetAndLength) {
+  const std::string too_long(kMaxKeySize + 1, 'k');
+  CraftedFile crafted;
+  crafted.Data({{too_long, "v"}}).Trailer(1, too_long.size() + 1);
+  EXPECT_THAT(Verdict(crafted.bytes),
+              StatusIs(Code::kCorruption,
+                       HasSubstr(std::string(kPath) + ": corrupt checkpoint at offset " +
+                                 std::to_string(kHeaderSize + kChunkHeaderSize + 8) +
+                                 ": a key of 65536 bytes exceeds the key limit of 65535 bytes")));
+}
+
+TEST(CheckpointFileTest, KeyOfExactlyTheKeyLimitRoundTrips) {
+  const std::string longest(kMaxKeySize, 'k');
+  ReadOutcome r = Read(WriteCheckpoint({{longest, "v"}}));
+  ASSERT_THAT(r.status, IsOk());
+  EXPECT_TRUE(SameEntries({{longest, "v"}}, r.entries));
+}
+
+TEST(CheckpointFileTest, WriterRejectsAKeyOverTheKeyLimit) {
+  StringWritableFile file;
+  CheckpointWriter writer(&file, 7, 3);
+  EXPECT_THAT(writer.Add(std::string(kMaxKeySize + 1, 'k'), "v"),
+              StatusIs(Code::kInvalidArgument,
+                       HasSubstr(": a key of 65536 bytes exceeds the key limit of 65535 bytes")));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "memdb/mvcc/txn.h"
 #include "memdb/snapshot/snapshot.h"
 #include "memdb/testing/status_matchers.h"
 #include "snapshot_test_util.h"
@@ -16,6 +17,7 @@
 namespace memdb {
 namespace {
 
+using ::memdb::testing::IsOk;
 using ::memdb::testing::StatusIs;
 using test::AllocationCounter;
 using ::testing::HasSubstr;
@@ -265,6 +267,23 @@ TEST(SnapshotHostileInputTest, GoldenParseErrorsNameLineColumnAndExpectation) {
     EXPECT_THAT(ParseSnapshot(c.text, "g").status(), StatusIs(c.code, HasSubstr(c.message)))
         << c.text;
   }
+}
+
+// Issue 14: the golden reader accepted keys longer than any Db holds (65,535 bytes).
+TEST(SnapshotHostileInputTest, GoldenKeyOverTheKeyLimitIsCorruptionNamingLineAndLength) {
+  const std::string header = "{\"memdb_golden\":1,\"entries\":1}\n";
+  const std::string text_key(kMaxKeySize + 1, 'k');
+  const std::string hex_key(2 * (kMaxKeySize + 1), 'a');
+  for (const std::string& field : {"\"key\":\"" + text_key, "\"key_hex\":\"" + hex_key}) {
+    EXPECT_THAT(ParseSnapshot(header + "{" + field + "\",\"value\":\"1\"}\n", "g").status(),
+                StatusIs(Code::kCorruption,
+                         HasSubstr("g:2:2: a key of 65536 bytes exceeds the key limit of 65535")));
+  }
+  const std::string longest(kMaxKeySize, 'k');
+  Result<Snapshot> ok =
+      ParseSnapshot(header + "{\"key\":\"" + longest + "\",\"value\":\"1\"}\n", "g");
+  ASSERT_THAT(ok, IsOk());
+  EXPECT_EQ(ok->entries.count(longest), 1u);
 }
 
 TEST(SnapshotHostileInputTest, RandomMutationsOfEveryFormatNeverCrash) {
