@@ -137,8 +137,8 @@ class Parser {
     return result;
   }
 
-  // Counts one expansion step for the `repeat` on `line`; an error once the script has taken
-  // more than the bound.
+  // Counts one expansion step (a repeat iteration, or a line produced) at `line`; an error
+  // there once the whole parse has taken more than the bound.
   Status Step(const std::string& path, const SourceLine& line) {
     if (++steps_ > kMaxExpansionSteps) {
       return Error(path, line, 1,
