@@ -76,10 +76,19 @@ void IteratorState::Settle() {
   }
 }
 
+void IteratorState::StopIfClosed() {
+  if (valid_ && engine_->closed()) {
+    status_ = Engine::ClosedError();
+    valid_ = false;
+    key_ = value_ = std::string_view();
+  }
+}
+
 void IteratorState::Next() {
   if (engine_->closed()) {
     status_ = Engine::ClosedError();
     valid_ = false;
+    key_ = value_ = std::string_view();
     return;
   }
   if (from_engine_) ++batch_pos_;

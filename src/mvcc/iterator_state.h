@@ -35,11 +35,20 @@ class IteratorState {
   IteratorState(const IteratorState&) = delete;
   IteratorState& operator=(const IteratorState&) = delete;
 
-  bool Valid() const { return valid_; }
+  // Once the engine is closed (the Db destroyed), Valid() is false and status() is the closed
+  // error, even for an iterator positioned on a key before: misuse is reported, never one more
+  // entry of a database that no longer exists.
+  bool Valid() {
+    StopIfClosed();
+    return valid_;
+  }
   void Next();
   std::string_view key() const { return key_; }
   std::string_view value() const { return value_; }
-  const Status& status() const { return status_; }
+  const Status& status() {
+    StopIfClosed();
+    return status_;
+  }
 
  private:
   // True when `a` comes before `b` in the scan's direction.
@@ -47,6 +56,8 @@ class IteratorState {
     return range_.reverse ? b < a : a < b;
   }
   bool EngineHasEntry();
+  // Turns a positioned iterator invalid, with the closed error, if the engine has closed.
+  void StopIfClosed();
   // Positions on the next visible entry from the current source positions.
   void Settle();
 

@@ -283,6 +283,53 @@ TEST(IteratorOutlivesDbTest, NextAfterCloseReportsTheDatabaseIsClosed) {
   EXPECT_THAT(it.status(), IsMisuse("database is closed"));
 }
 
+// Issue 14: an iterator positioned before its Db is destroyed reported Valid() once more.
+// After the Db is gone, it is invalid at once and says why, without a Next().
+TEST(IteratorOutlivesDbTest, PositionedIteratorIsInvalidAsSoonAsTheDbIsGone) {
+  std::optional<Db> db(Db::Open(Options{}).value());
+  ASSERT_THAT(db->Put("k0", "v"), IsOk());
+  Txn txn = db->Begin();
+  ASSERT_THAT(txn.Put("k1", "mine"), IsOk());
+  Iterator from_db = db->NewIterator();
+  Iterator from_txn = txn.NewIterator();
+  ASSERT_TRUE(from_db.Valid());
+  ASSERT_TRUE(from_txn.Valid());
+  ASSERT_THAT(from_db.status(), IsOk());
+  db.reset();
+  for (Iterator* it : {&from_db, &from_txn}) {
+    EXPECT_FALSE(it->Valid()) << "still positioned on a closed database, at " << it->key();
+    EXPECT_EQ(it->key(), "");
+    EXPECT_EQ(it->value(), "");
+    EXPECT_THAT(it->status(), IsMisuse("database is closed"));
+    it->Next();  // a no-op on an invalid iterator, never undefined behaviour
+    EXPECT_FALSE(it->Valid());
+  }
+}
+
+// status() alone, without Valid() first, already reports the closed database.
+TEST(IteratorOutlivesDbTest, StatusOfAPositionedIteratorSaysTheDbIsClosed) {
+  std::optional<Db> db(Db::Open(Options{}).value());
+  ASSERT_THAT(db->Put("k0", "v"), IsOk());
+  Iterator it = db->NewIterator();
+  ASSERT_TRUE(it.Valid());
+  db.reset();
+  EXPECT_THAT(it.status(), IsMisuse("database is closed"));
+  EXPECT_FALSE(it.Valid());
+}
+
+// An iterator that finished its walk before the Db closed keeps its OK status: it never
+// missed anything.
+TEST(IteratorOutlivesDbTest, ExhaustedIteratorKeepsItsStatusAfterClose) {
+  std::optional<Db> db(Db::Open(Options{}).value());
+  ASSERT_THAT(db->Put("k0", "v"), IsOk());
+  Iterator it = db->NewIterator();
+  it.Next();
+  ASSERT_FALSE(it.Valid());
+  db.reset();
+  EXPECT_FALSE(it.Valid());
+  EXPECT_THAT(it.status(), IsOk());
+}
+
 TEST(IteratorOutlivesDbTest, LargeScanStopsWithClosedStatusAndStaysMemorySafe) {
   std::optional<Db> db(Db::Open(Options{}).value());
   {
