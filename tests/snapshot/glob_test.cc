@@ -5,11 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fnmatch.h>
+
 #include <string>
 
 #include "memdb/snapshot/diff.h"
 #include "memdb/testing/status_matchers.h"
+#include "memdb/util/random.h"
 #include "snapshot_test_util.h"
+#include "support/test_support.h"
 
 namespace memdb {
 namespace {
@@ -123,6 +127,54 @@ TEST(GlobTest, FindsTheLeftmostThenShortestMatch) {
       EXPECT_EQ(end, c.end) << c.pattern << " in " << c.text;
     }
   }
+}
+
+// Random patterns and texts over a small alphabet, checked against the C library's fnmatch(3)
+// for whole matches and against a brute force over every substring for searches.
+TEST(GlobTest, AgreesWithFnmatchAndWithABruteForceSearch) {
+  const uint64_t seed = test::TestSeed();
+  SCOPED_TRACE(test::SeedTrace(seed));
+  Random random(seed);
+  const char* const kTokens[] = {"a", "b", "?", "*", "[ab]", "[!a]", "\\*", "[a-b]"};
+  const char kText[] = "ab*";
+  int matched = 0;  // whole matches, so the comparison is known not to be one-sided
+  int found_rounds = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string pattern;
+    for (uint64_t n = random.Uniform(7); n > 0; --n) pattern += kTokens[random.Uniform(8)];
+    std::string text;
+    for (uint64_t n = random.Uniform(9); n > 0; --n) text += kText[random.Uniform(3)];
+    const GlobPattern glob = Compiled(pattern);
+    const bool expected = fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+    matched += expected ? 1 : 0;
+    ASSERT_EQ(glob.Matches(text), expected)
+        << "pattern \"" << pattern << "\" on \"" << text << "\"";
+    // Leftmost start, then shortest end, by trying every substring in that order.
+    bool found = false;
+    size_t want_begin = 0;
+    size_t want_end = 0;
+    for (size_t b = 0; b <= text.size() && !found; ++b) {
+      for (size_t e = b; e <= text.size() && !found; ++e) {
+        if (glob.Matches(std::string_view(text).substr(b, e - b))) {
+          found = true;
+          want_begin = b;
+          want_end = e;
+        }
+      }
+    }
+    size_t begin = 0;
+    size_t end = 0;
+    ASSERT_EQ(glob.Find(text, 0, &begin, &end), found)
+        << "pattern \"" << pattern << "\" in \"" << text << "\"";
+    if (found) {
+      ++found_rounds;
+      ASSERT_EQ(begin, want_begin) << "pattern \"" << pattern << "\" in \"" << text << "\"";
+      ASSERT_EQ(end, want_end) << "pattern \"" << pattern << "\" in \"" << text << "\"";
+    }
+  }
+  EXPECT_GT(matched, 100);
+  EXPECT_LT(matched, 2900);
+  EXPECT_GT(found_rounds, matched);
 }
 
 // The finding: `memdb snapshot diff --ignore-keys 'a*'` died with SIGSEGV inside std::regex on
