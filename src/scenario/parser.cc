@@ -176,7 +176,8 @@ class Parser {
       }
       for (uint64_t k = 0; k < count; ++k) {
         if (Status s = Step(path, line); !s.ok()) return s;
-        const std::string iteration = std::to_string(k);
+        // Only the outermost repeat names the iteration; inner ones pass its index down.
+        const std::string iteration = index == nullptr ? std::to_string(k) : std::string();
         const std::string* outermost = index != nullptr ? index : &iteration;
         if (Status s = Expand(lines, block_end, i + 1, block_end[i], outermost, path, out);
             !s.ok()) {
