@@ -1,0 +1,121 @@
+// libFuzzer target for recovery (Db::Open on a damaged or hostile directory; issue 14, "a
+// recovery fuzzer in CI"). Each input decodes to a whole database directory on a simulated disk
+// (recovery_image.h: named or raw files with input bytes, or a real database damaged by edits)
+// and is opened in every recovery mode, each on its own clone of the disk. The contract checked:
+//
+//   - Open refuses with a non-OK status whose message is not empty, or
+//   - Open succeeds, and closing the database and opening it again in the same mode succeeds
+//     with the identical state: the same keys and values and the same last commit timestamp.
+//
+// Anything else is __builtin_trap(). Crashes, sanitizer reports, hangs (-timeout) and
+// allocations beyond a bound (-rss_limit_mb, -malloc_limit_mb) are findings too; fuzz/run.sh
+// sets those limits.
+//
+// With MEMDB_FUZZ_RECOVERY_PROBE=1 in the environment the fuzzer also commits one key (synced,
+// kAlways) after the first Open and before the close, so the reopen must keep an acknowledged
+// commit as well -- the oracle for issue 14's findings 1 and 2 (a wrapped segment number, a
+// checkpoint replay position past the log). Off in CI until those are fixed.
+//
+// With MEMDB_FUZZ_RECOVERY_VERBOSE=1 it prints, per mode, what each Open returned and its
+// recovery report: run it so on one input to triage a finding.
+//
+// Seeds: fixtures/corpus/recovery_fuzzer/, written by make_recovery_corpus (fuzz/README.md).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "memdb/db/db.h"
+#include "memdb/io/sim_file_system.h"
+#include "recovery_image.h"
+
+namespace {
+
+using memdb::Db;
+using memdb::Options;
+using memdb::RecoveryMode;
+using memdb::Result;
+using memdb::SimFileSystem;
+
+constexpr std::array<RecoveryMode, 3> kModes = {RecoveryMode::kTolerateTornTail,
+                                                RecoveryMode::kAbsoluteConsistency,
+                                                RecoveryMode::kPointInTime};
+
+// FNV-1a over every key and value (length-prefixed, so boundaries count) and the newest commit
+// timestamp: equal digests mean the same state, for the purpose of this check.
+uint64_t StateDigest(Db& db) {
+  uint64_t h = 0xcbf29ce484222325u;
+  auto mix = [&h](std::string_view bytes) {
+    const uint64_t n = bytes.size();
+    for (int i = 0; i < 8; ++i) h = (h ^ ((n >> (8 * i)) & 0xff)) * 0x100000001b3u;
+    for (const char c : bytes) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3u;
+  };
+  const memdb::Status s =
+      db.Scan(memdb::ScanRange::All(), [&](std::string_view key, std::string_view value) {
+        mix(key);
+        mix(value);
+        return true;
+      });
+  if (!s.ok()) __builtin_trap();  // a database that opened must be readable
+  mix(std::to_string(db.GetStats().last_commit_timestamp));
+  return h;
+}
+
+Options OptionsFor(const std::shared_ptr<SimFileSystem>& disk, RecoveryMode mode) {
+  Options options;
+  options.path = std::string(memdb::fuzz::kImageDir);
+  options.file_system = disk;
+  options.recovery_mode = mode;
+  options.sync_mode = memdb::SyncMode::kAlways;
+  return options;
+}
+
+void Print(bool verbose, RecoveryMode mode, const char* which, const Result<Db>& db) {
+  if (!verbose) return;
+  std::fprintf(stderr, "%s, %s: %s\n", std::string(memdb::RecoveryModeName(mode)).c_str(), which,
+               db.ok() ? db->recovery_report().ToString().c_str() : db.status().ToString().c_str());
+}
+
+void CheckMode(const SimFileSystem& image, RecoveryMode mode, bool probe, bool verbose) {
+  const std::shared_ptr<SimFileSystem> disk = image.Clone();
+  uint64_t digest = 0;
+  {
+    Result<Db> db = Db::Open(OptionsFor(disk, mode));
+    Print(verbose, mode, "open", db);
+    if (!db.ok()) {
+      if (db.status().message().empty()) __builtin_trap();  // a refusal must say why
+      return;
+    }
+    if (probe)
+      db->Put(
+            "\xff"
+            "fuzz-probe",
+            "acknowledged")
+          .IgnoreError();
+    digest = StateDigest(*db);
+  }  // closes the database
+  Result<Db> again = Db::Open(OptionsFor(disk, mode));
+  Print(verbose, mode, "reopen", again);
+  if (!again.ok()) __builtin_trap();                    // what opened once must open again
+  if (StateDigest(*again) != digest) __builtin_trap();  // ... with the same state
+}
+
+bool EnvironmentSays(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && std::string_view(value) == "1";
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static std::array<std::shared_ptr<SimFileSystem>, 256> workloads;
+  static const bool probe = EnvironmentSays("MEMDB_FUZZ_RECOVERY_PROBE");
+  static const bool verbose = EnvironmentSays("MEMDB_FUZZ_RECOVERY_VERBOSE");
+  const std::shared_ptr<SimFileSystem> image = memdb::fuzz::DecodeImage(data, size, workloads);
+  for (const RecoveryMode mode : kModes) CheckMode(*image, mode, probe, verbose);
+  return 0;
+}
