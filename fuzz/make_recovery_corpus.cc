@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
         "byte-prefix(keep=9)", "byte-prefix(keep=100)", "sector-prefix(512,keep=1)",
         "independent-sectors(512,fill=garbage,seed=3)", "reordered-writes(omit=1)",
         "drop-unsynced"}) {
-    std::string name = std::string("crash-") + model;
+    std::string name = std::string("unsynced-") + model;
     for (char& c : name) {
       if (c == '(' || c == ')' || c == ',' || c == '=') c = '-';
     }
