@@ -7,12 +7,14 @@
 //
 // (fuzz/run.sh builds it; see fuzz/README.md). Exits non-zero when the engine cannot build an
 // image, so a corpus is never silently incomplete.
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "memdb/db/db.h"
@@ -128,8 +130,19 @@ int main(int argc, char** argv) {
   }
   const std::string out_dir = argv[1];
   std::vector<std::pair<std::string, std::string>> seeds;  // file name, input bytes
-  auto add = [&seeds](const std::string& name, SimFileSystem& disk) {
-    seeds.emplace_back(name, memdb::fuzz::EncodeDirectory(disk));
+  std::array<std::shared_ptr<SimFileSystem>, 256> workloads;
+  // Each image is encoded, and decoding the seed must give back the same files and bytes, so
+  // the corpus holds exactly the damage it claims to.
+  auto add = [&seeds, &workloads](const std::string& name, SimFileSystem& disk) {
+    std::string bytes = memdb::fuzz::EncodeDirectory(disk);
+    const auto decoded = memdb::fuzz::DecodeImage(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                  bytes.size(), workloads);
+    bool same = memdb::fuzz::ImageFiles(*decoded) == memdb::fuzz::ImageFiles(disk);
+    for (const std::string& file : memdb::fuzz::ImageFiles(disk)) {
+      same = same && Contents(*decoded, file) == Contents(disk, file);
+    }
+    Check(same, name + ": the seed does not decode to the image it encodes");
+    seeds.emplace_back(name, std::move(bytes));
   };
 
   // Intact databases.

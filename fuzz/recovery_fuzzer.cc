@@ -16,8 +16,8 @@
 // commit as well -- the oracle for issue 14's findings 1 and 2 (a wrapped segment number, a
 // checkpoint replay position past the log). Off in CI until those are fixed.
 //
-// With MEMDB_FUZZ_RECOVERY_VERBOSE=1 it prints, per mode, what each Open returned and its
-// recovery report: run it so on one input to triage a finding.
+// With MEMDB_FUZZ_RECOVERY_VERBOSE=1 it prints the image's files and, per mode, what each Open
+// returned and its recovery report: run it so on one input to triage a finding.
 //
 // Seeds: fixtures/corpus/recovery_fuzzer/, written by make_recovery_corpus (fuzz/README.md).
 #include <array>
@@ -116,6 +116,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const bool probe = EnvironmentSays("MEMDB_FUZZ_RECOVERY_PROBE");
   static const bool verbose = EnvironmentSays("MEMDB_FUZZ_RECOVERY_VERBOSE");
   const std::shared_ptr<SimFileSystem> image = memdb::fuzz::DecodeImage(data, size, workloads);
+  if (verbose) {
+    for (const std::string& name : memdb::fuzz::ImageFiles(*image)) {
+      std::fprintf(stderr, "image: %s, %llu bytes\n", name.c_str(),
+                   static_cast<unsigned long long>(
+                       image->FileSize(memdb::fuzz::ImagePath(name)).value_or(0)));
+    }
+  }
   for (const RecoveryMode mode : kModes) CheckMode(*image, mode, probe, verbose);
   return 0;
 }
