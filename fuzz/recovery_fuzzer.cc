@@ -3,7 +3,8 @@
 // (recovery_image.h: named or raw files with input bytes, or a real database damaged by edits)
 // and is opened in every recovery mode, each on its own clone of the disk. The contract checked:
 //
-//   - Open refuses with a non-OK status whose message is not empty, or
+//   - Open refuses with a non-OK status whose message is not empty, having changed no file but
+//     LOCK (Db::Open's contract: files keep their names and bytes), or
 //   - Open succeeds, and closing the database and opening it again in the same mode succeeds
 //     with the identical state: the same keys and values and the same last commit timestamp.
 //
@@ -45,6 +46,11 @@ constexpr std::array<RecoveryMode, 3> kModes = {RecoveryMode::kTolerateTornTail,
                                                 RecoveryMode::kAbsoluteConsistency,
                                                 RecoveryMode::kPointInTime};
 
+// The key the probe commits (MEMDB_FUZZ_RECOVERY_PROBE).
+constexpr std::string_view kProbeKey =
+    "\xff"
+    "fuzz-probe";
+
 // FNV-1a over every key and value (length-prefixed, so boundaries count) and the newest commit
 // timestamp: equal digests mean the same state, for the purpose of this check.
 uint64_t StateDigest(Db& db) {
@@ -62,6 +68,22 @@ uint64_t StateDigest(Db& db) {
       });
   if (!s.ok()) __builtin_trap();  // a database that opened must be readable
   mix(std::to_string(db.GetStats().last_commit_timestamp));
+  return h;
+}
+
+// FNV-1a over the names and contents of the image directory's files, but for LOCK, which Open
+// creates before it reads anything (a lock file, not data).
+uint64_t FilesDigest(SimFileSystem& disk) {
+  uint64_t h = 0xcbf29ce484222325u;
+  for (const std::string& name : memdb::fuzz::ImageFiles(disk)) {
+    if (name == "LOCK") continue;
+    std::string bytes;
+    if (!disk.ReadFile(memdb::fuzz::ImagePath(name), &bytes).ok()) bytes = "(unreadable)";
+    for (const std::string_view part : {std::string_view(name), std::string_view("\0", 1),
+                                        std::string_view(bytes), std::string_view("\0", 1)}) {
+      for (const char c : part) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3u;
+    }
+  }
   return h;
 }
 
@@ -84,18 +106,15 @@ void CheckMode(const SimFileSystem& image, RecoveryMode mode, bool probe, bool v
   const std::shared_ptr<SimFileSystem> disk = image.Clone();
   uint64_t digest = 0;
   {
+    const uint64_t before = FilesDigest(*disk);
     Result<Db> db = Db::Open(OptionsFor(disk, mode));
     Print(verbose, mode, "open", db);
     if (!db.ok()) {
       if (db.status().message().empty()) __builtin_trap();  // a refusal must say why
+      if (FilesDigest(*disk) != before) __builtin_trap();   // ... and change no file (db.h)
       return;
     }
-    if (probe)
-      db->Put(
-            "\xff"
-            "fuzz-probe",
-            "acknowledged")
-          .IgnoreError();
+    if (probe) db->Put(kProbeKey, "acknowledged").IgnoreError();
     digest = StateDigest(*db);
   }  // closes the database
   Result<Db> again = Db::Open(OptionsFor(disk, mode));
