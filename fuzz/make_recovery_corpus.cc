@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
   }
 
   // Damaged-valid-image inputs (mode byte odd): workloads with no edit, and with a few.
-  for (const uint8_t seed : {0, 1, 2, 8, 9, 10, 27, 200}) {
+  for (const int seed : {0, 1, 2, 8, 9, 10, 27, 200}) {
     seeds.emplace_back("workload-" + std::to_string(seed),
                        std::string{static_cast<char>(1), static_cast<char>(seed)});
   }

@@ -18,15 +18,17 @@
 //    with a few commits, several log segments and, for some seeds, a checkpoint); the rest is a
 //    list of edits applied to it, each an op byte and a file byte (which of the directory's
 //    files, sorted by name, modulo their number) followed by the op's operands:
-//        op % 7 == 0  flip a bit:          two bytes, the bit offset (modulo the file's bits)
-//                 1  truncate:            two bytes, the new size (modulo size + 1)
-//                 2  append:              one length byte L, L bytes
-//                 3  overwrite:           two bytes offset (modulo size + 1), length byte L, L
-//                 bytes 4  remove the file 5  rename it:           one byte, an index into
-//                 kImageNames 6  add a file:          one byte, an index into kImageNames; length
-//                 byte L, L bytes
-//    Edits on an empty directory are skipped. So the fuzzer mutates states that only a real
-//    workload reaches (checksummed records, a checkpoint whose replay position matches the log).
+//        op % 7  effect         operands
+//        0       flip a bit     two bytes: the bit offset (modulo the file's bits)
+//        1       truncate       two bytes: the new size (modulo size + 1)
+//        2       append         a length byte L, then L bytes
+//        3       overwrite      two bytes: offset (modulo size + 1); a length byte L; L bytes
+//        4       remove it      none
+//        5       rename it      one byte: an index into kImageNames (modulo its size)
+//        6       add a file     one byte: an index into kImageNames; a length byte L; L bytes
+//    On an empty directory only op 6 applies; the others are skipped. So the fuzzer mutates
+//    states only a real workload reaches (checksummed records, a checkpoint whose replay
+//    position matches the log).
 //
 // Missing bytes read as zero, so every input decodes to some image.
 #ifndef MEMDB_FUZZ_RECOVERY_IMAGE_H_
