@@ -22,7 +22,14 @@ DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, con
 
 Status DurableLog::Start() {
   last_sync_micros_ = hooks_.clock->NowMicros();
-  return Roll().status();
+  if (Status s = Roll().status(); !s.ok()) {
+    // Nothing was logged yet, so this is not the sticky "failed write to its log" of a running
+    // database: say what happened (typically a directory that cannot be written).
+    const Status& cause = start_error_.ok() ? s : start_error_;
+    return cause.Annotate("cannot open database " + dir_ +
+                          " for writing: creating its first log segment failed");
+  }
+  return Status::OK();
 }
 
 Status DurableLog::Fail(const Status& error) {
@@ -46,17 +53,28 @@ Status DurableLog::WriteStatus() const {
 
 Status DurableLog::OpenSegment() {
   if (Status s = Point("wal.segment.create.before"); !s.ok()) return s;
+  if (next_segment_ > wal::kMaxSegmentNumber) {
+    // Unreachable in practice (recovery refuses numbers this close); never wrap to 0.
+    return Fail(Status::Corruption("no log segment number is left after " +
+                                   wal::SegmentFileName(next_segment_ - 1)));
+  }
   const uint64_t number = next_segment_++;
   segment_name_ = wal::SegmentFileName(number);
   auto file = fs_->NewWritableFile(JoinPath(dir_, segment_name_));
-  if (!file.ok()) return Fail(file.status());
+  if (!file.ok()) {
+    start_error_ = file.status();
+    return Fail(file.status());
+  }
   file_ = std::move(*file);
   writer_ = std::make_unique<wal::LogWriter>(
       file_.get(), 0, wal::LogWriterOptions{.retry_failed_sync = hooks_.bugs.retry_failed_sync});
   synced_size_ = 0;
   // The segment's directory entry must be durable before any record in it can be.
   if (Status s = Point("wal.segment.dirsync.before"); !s.ok()) return s;
-  if (Status s = fs_->SyncDir(dir_); !s.ok()) return Fail(s);
+  if (Status s = fs_->SyncDir(dir_); !s.ok()) {
+    start_error_ = s;
+    return Fail(s);
+  }
   return Status::OK();
 }
 
@@ -212,9 +230,15 @@ Status DurableLog::CheckpointBeforeStart(const std::vector<std::string>& set_asi
   if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_, hooks_); !s.ok()) {
     return s;
   }
+  // Set aside only now that the checkpoint is durable (an Open that fails changes no file). A
+  // damaged checkpoint with the new one's name was already replaced by it, atomically.
+  bool renamed = false;
   for (const std::string& name : set_aside) {
-    fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).IgnoreError();
+    if (name == CheckpointFileName(timestamp)) continue;
+    renamed |= fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).ok();
   }
+  // Best effort: a rename lost in a crash leaves the file to be found and set aside again.
+  if (renamed) fs_->SyncDir(dir_).IgnoreError();
   RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_, hooks_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();

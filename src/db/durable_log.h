@@ -13,7 +13,7 @@
 //   wal-NNNNNN.log                          log segments, replayed in number order
 //   checkpoint-TTTTTTTTTTTTTTTTTTTT.ckpt    the state at commit timestamp T
 //   *.tmp                                   a checkpoint being written (ignored, removed)
-//   *.damaged                               segments set aside by point-in-time recovery
+//   *.damaged                               segments and checkpoints recovery set aside
 #ifndef MEMDB_SRC_DB_DURABLE_LOG_H_
 #define MEMDB_SRC_DB_DURABLE_LOG_H_
 
@@ -54,8 +54,8 @@ class DurableLog final : public mvcc::CommitLog {
   Status Checkpoint();
   // Writes a checkpoint of the engine's state before Start (recovery discarded a damaged or
   // torn log; the checkpoint re-bases it). `replay_from` is the next segment number.
-  // Segments named in `set_aside` (damaged ones point-in-time recovery stopped at) are renamed
-  // to NAME.damaged once the checkpoint is durable.
+  // Files named in `set_aside` (damaged checkpoints recovery skipped, segments point-in-time
+  // recovery stopped at) are renamed to NAME.damaged once the checkpoint is durable.
   Status CheckpointBeforeStart(const std::vector<std::string>& set_aside);
   // Syncs everything logged so far (for kInterval / kNone). Runs between commits.
   Status SyncNow();
@@ -107,6 +107,7 @@ class DurableLog final : public mvcc::CommitLog {
   std::string record_;
   uint64_t last_sync_micros_ = 0;
   uint64_t synced_size_ = 0;  // bytes of the current segment known durable
+  Status start_error_;        // why creating a segment failed, unwrapped (for Start)
   bool unsynced_ = false;
 
   mutable Mutex error_mu_;  // never held across a wait or a hook
