@@ -89,7 +89,7 @@ Result<Db> Db::OpenDurable(const Options& options, const EngineHooks& installed)
   }
   mvcc::Engine* engine = recovered.engine.get();
   auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
-                                              recovered.next_segment);
+                                              recovered.next_segment, recovered.last_segment);
   if (recovered.needs_checkpoint) {
     // Re-base the log on a checkpoint so the discarded bytes are never read again.
     if (Status s = log->CheckpointBeforeStart(recovered.set_aside); !s.ok()) {

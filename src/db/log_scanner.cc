@@ -135,6 +135,11 @@ Status LogScanner::ScanSegment(const std::string& path, bool last, const LogVisi
       break;
     }
 
+    if (SegmentLink link; out->records == 0 && !out->link && DecodeSegmentLink(payload, &link)) {
+      out->link = link;
+      if (visitor.link) visitor.link(link);
+      continue;
+    }
     ++out->records;
     record.offset = reader.last_record_offset();
     record.end = reader.valid_end();

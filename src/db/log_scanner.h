@@ -96,6 +96,9 @@ struct LogSegment {
   uint64_t size = 0;
   uint64_t records = 0;    // intact records (transactions or not)
   uint64_t valid_end = 0;  // just past the last intact record read (before a replay stopped)
+  // The segment link record (db/commit_record.h) the segment starts with, if any: not a
+  // transaction, not passed to the record visitor, not counted in `records`.
+  std::optional<SegmentLink> link;
   std::optional<uint64_t> first_timestamp;
   std::optional<uint64_t> last_timestamp;
   std::vector<LogDamage> damages;  // in file order; at most one when the scan stops at damage
@@ -105,6 +108,8 @@ struct LogSegment {
 struct LogVisitor {
   std::function<void(const LogSegment& segment)> segment_begin;  // file and size set
   std::function<void(const LogRecord& record)> record;
+  // The segment's link record, before any record of the segment.
+  std::function<void(const SegmentLink& link)> link;
   std::function<void(const LogDamage& damage)> damage;
   std::function<void(const LogSegment& segment)> segment_end;  // complete
 };

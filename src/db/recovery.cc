@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "db/checkpoint.h"
@@ -65,6 +66,7 @@ struct SegmentReplay {
   uint64_t records = 0;
   uint64_t valid_bytes = 0;  // up to the end of the last record applied
   uint64_t torn_bytes = 0;   // discarded as a torn tail after valid_bytes
+  uint64_t size = 0;         // of the file
   std::string damage;        // non-empty: damage that is not a torn tail
   uint64_t damage_offset = 0;
   // The damage is a transaction with an unexpected timestamp (damage_timestamp) at the start
@@ -77,15 +79,21 @@ struct SegmentReplay {
 // carries timestamp *last + 1). Damage in the last segment is a torn tail (discarded) when it
 // lies in bytes never synced (kTolerateTornTail and kPointInTime); anything else is reported
 // in `replay`.
+//
+// `check_link` judges the segment's link record (the previous segment it names, missing or of
+// another size): a non-empty answer is damage at offset 0, and nothing of the segment is
+// applied.
 Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_segment,
-                     const Options& options, mvcc::Engine* engine, uint64_t* last,
-                     SegmentReplay* replay) {
+                     const Options& options,
+                     const std::function<std::string(const SegmentLink&)>& check_link,
+                     mvcc::Engine* engine, uint64_t* last, SegmentReplay* replay) {
   const bool tolerate_tail =
       last_segment && options.recovery_mode != RecoveryMode::kAbsoluteConsistency;
   std::vector<mvcc::WriteBuffer::Entry> writes;
   LogVisitor visitor;
+  std::string link_damage;
   visitor.record = [&](const LogRecord& record) {
-    if (!record.replayable) return;
+    if (!record.replayable || !link_damage.empty()) return;
     engine->Restore(record.header.timestamp, record.writes);
     *last = record.header.timestamp;
     ++replay->records;
@@ -100,8 +108,15 @@ Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_seg
     DecodeCommitRecordPrefix(damage.partial_record, &writes);
     if (!writes.empty()) engine->Restore(*last + 1, writes);
   };
+  visitor.link = [&](const SegmentLink& link) { link_damage = check_link(link); };
   LogSegment segment;
   if (Status s = scanner.ScanSegment(path, last_segment, visitor, &segment); !s.ok()) return s;
+  replay->size = segment.size;
+  if (!link_damage.empty()) {
+    replay->damage = link_damage;
+    replay->damage_offset = 0;
+    return Status::OK();
+  }
   replay->valid_bytes = segment.valid_end;
   if (segment.damages.empty()) return Status::OK();
   const LogDamage& damage = segment.damages.front();
@@ -244,6 +259,7 @@ Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
         "changed");
   }
   out->next_segment = segments.empty() ? 1 : segments.back() + 1;
+  out->last_segment = segments.empty() ? 0 : segments.back();
   out->engine = std::make_shared<mvcc::Engine>(hooks);
 
   // The newest checkpoint that loads completely. Damaged ones are skipped (except under
@@ -297,16 +313,41 @@ Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
   // kFirstCommitTimestamp without a checkpoint (LatestTimestamp() is 0).
   scanner.ExpectTimestamp(last + 1);
   bool stopped_at_damage = false;
+  uint64_t previous_size = 0;  // of the segment replayed before this one
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] < replay_from) continue;
     const std::string name = wal::SegmentFileName(segments[i]);
     const bool last_segment = i + 1 == segments.size();
+    // A segment's link names the segment before it and that one's synced size when it was
+    // started: a segment the replay needs that is gone or shorter lost synced commits, even
+    // when no transaction follows to show a gap (docs/durability.md).
+    auto check_link = [&](const SegmentLink& link) -> std::string {
+      const uint64_t p = link.previous_segment;
+      if (p < replay_from) return {};  // covered by the checkpoint
+      const std::string previous = wal::SegmentFileName(p);
+      const bool replayed_before = i > 0 && segments[i - 1] >= replay_from;
+      if (!replayed_before || segments[i - 1] != p) {
+        return "this segment was started after " + previous + ", which held " +
+               std::to_string(link.previous_size) + " synced bytes, but " + previous +
+               (std::binary_search(segments.begin(), segments.end(), p)
+                    ? " is not the segment before it"
+                    : " is missing");
+      }
+      if (previous_size != link.previous_size) {
+        return "this segment was started after " + previous + " held " +
+               std::to_string(link.previous_size) + " synced bytes, but " + previous + " has " +
+               std::to_string(previous_size) +
+               (previous_size < link.previous_size ? " (shortened)" : " (grown)");
+      }
+      return {};
+    };
     SegmentReplay replay;
-    if (Status s = ReplaySegment(scanner, JoinPath(dir, name), last_segment, options,
+    if (Status s = ReplaySegment(scanner, JoinPath(dir, name), last_segment, options, check_link,
                                  out->engine.get(), &last, &replay);
         !s.ok()) {
       return s;
     }
+    previous_size = replay.size;
     const bool nothing_replayed_before = report->records_replayed == 0;
     ++report->segments_replayed;
     report->records_replayed += replay.records;
@@ -321,11 +362,15 @@ Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
     const uint64_t damage_offset = replay.damage_offset;
     if (damage.empty()) continue;
     const std::string where = JoinPath(dir, name) + " at offset " + std::to_string(damage_offset);
-    if (replay.out_of_sequence_first && nothing_replayed_before) {
-      // The log does not continue the state it is replayed on: no prefix of the committed
-      // transactions can be built, so no recovery mode may open (not even an empty database).
+    const bool skipped_newer = !newest_skipped.empty() && newest_skipped_timestamp > base;
+    if (nothing_replayed_before && replay.records == 0 &&
+        (replay.out_of_sequence_first || skipped_newer)) {
+      // The log does not continue the state it is replayed on, or a damaged checkpoint says
+      // more was committed and the log is damaged before adding anything to an older state:
+      // no prefix beyond that state can be built, so no recovery mode may open (point-in-time
+      // would otherwise turn "cannot reconstruct" into the older, possibly empty, state).
       std::string skipped;
-      if (!newest_skipped.empty()) {
+      if (skipped_newer) {
         skipped = "; checkpoint " + JoinPath(dir, newest_skipped) + " (transaction " +
                   std::to_string(newest_skipped_timestamp) +
                   ") is damaged and the log no longer reaches back to an older state";
@@ -335,9 +380,12 @@ Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
                                     : base_name + " (field commit_timestamp " +
                                           std::to_string(base) + ", replay_from_segment " +
                                           std::to_string(replay_from) + ")";
-      return Status::Corruption(where + ": the log begins with transaction " +
-                                std::to_string(replay.damage_timestamp) + ", but recovery " +
-                                "starts from " + claim + ", which it does not continue" + skipped +
+      const std::string found =
+          replay.out_of_sequence_first
+              ? "the log begins with transaction " + std::to_string(replay.damage_timestamp) +
+                    ", but recovery starts from " + claim + ", which it does not continue"
+              : damage + " before any transaction after " + claim;
+      return Status::Corruption(where + ": " + found + skipped +
                                 ". No recovery mode can rebuild a prefix of the committed "
                                 "transactions; nothing was changed");
     }

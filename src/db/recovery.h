@@ -19,6 +19,7 @@ namespace memdb::db {
 struct RecoveredState {
   std::shared_ptr<mvcc::Engine> engine;
   uint64_t next_segment = 1;  // the first segment number the new log may use
+  uint64_t last_segment = 0;  // the newest segment present (0: none), for the new one's link
   // Recovery discarded something (a torn tail, a damaged checkpoint, a point-in-time stop):
   // the caller must write a checkpoint before logging, so the damage is never read again.
   bool needs_checkpoint = false;

@@ -310,6 +310,57 @@ TEST_F(HostileDirectoryTest, DamagedCheckpointNewerThanAnIntactLogIsCorruptionIn
   }
 }
 
+// Missing or shortened log segments: each segment after the first starts with a link naming
+// the segment before it and its synced size, so losing synced commits at the end of a segment
+// is detected even when no transaction follows (before: recovered silently without them).
+TEST_F(HostileDirectoryTest, MissingSegmentIsDetectedByTheLinkOfTheSegmentAfterIt) {
+  {
+    Db db = OpenOk();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
+  }
+  { Db db = OpenOk(); }  // starts wal-000002.log, linked to wal-000001.log; no commit in it
+  ASSERT_THAT(fs_->RemoveFile(Path("wal-000001.log")), IsOk());
+  const std::vector<std::string> before = Names();
+  for (RecoveryMode mode : {RecoveryMode::kAbsoluteConsistency, RecoveryMode::kTolerateTornTail}) {
+    EXPECT_THAT(Db::Open(OptionsFor(mode)).status(),
+                StatusIs(Status::Code::kCorruption, AllOf(HasSubstr(Path("wal-000002.log")),
+                                                          HasSubstr("wal-000001.log is missing"))))
+        << RecoveryModeName(mode);
+  }
+  EXPECT_EQ(Names(), before);
+  Db db = OpenOk(RecoveryMode::kPointInTime);
+  EXPECT_THAT(db.recovery_report().damage, Contains(HasSubstr("wal-000001.log is missing")));
+}
+
+TEST_F(HostileDirectoryTest, ShortenedSegmentIsDetectedByTheLinkOfTheSegmentAfterIt) {
+  uint64_t after_two = 0;
+  {
+    Db db = OpenOk();
+    ASSERT_THAT(db.Put("a", "1"), IsOk());
+    ASSERT_THAT(db.Put("b", "2"), IsOk());
+    after_two = fs_->FileSize(Path("wal-000001.log")).value();
+    ASSERT_THAT(db.Put("c", "3"), IsOk());
+  }
+  { Db db = OpenOk(); }
+  // Cut at a record boundary: what is left is an intact log of transactions 1 and 2.
+  ASSERT_THAT(fs_->TruncateFile(Path("wal-000001.log"), after_two), IsOk());
+  for (RecoveryMode mode : {RecoveryMode::kAbsoluteConsistency, RecoveryMode::kTolerateTornTail}) {
+    EXPECT_THAT(Db::Open(OptionsFor(mode)).status(),
+                StatusIs(Status::Code::kCorruption,
+                         AllOf(HasSubstr(Path("wal-000002.log")), HasSubstr("(shortened)"))))
+        << RecoveryModeName(mode);
+  }
+  {
+    Db db = OpenOk(RecoveryMode::kPointInTime);
+    EXPECT_EQ(db.recovery_report().last_timestamp, 2u);
+    EXPECT_THAT(db.recovery_report().damage, Contains(HasSubstr("(shortened)")));
+  }
+  // The evidence was set aside with the re-based log: later Opens find an intact database.
+  Db db = OpenOk(RecoveryMode::kAbsoluteConsistency);
+  EXPECT_TRUE(Dump(db) == (State{{"a", "1"}, {"b", "2"}}));
+}
+
 // Finding 9a.
 TEST_F(HostileDirectoryTest, OutOfRangeEnumOptionIsInvalidArgumentNamingTheField) {
   for (const bool durable : {false, true}) {
