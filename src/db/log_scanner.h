@@ -66,6 +66,9 @@ struct LogDamage {
     kFraming,                // damage with an intact record after it
     kNotATransaction,        // an intact record whose payload does not decode
     kOutOfSequence,          // a transaction whose timestamp is not the expected one
+    // The segment's link record names a previous segment that is missing, is not the one
+    // read before it, or is not as long as it was (synced) when this segment was started.
+    kBrokenLink,
   };
   Kind kind = Kind::kCorruption;
   Cause cause = Cause::kFraming;
@@ -134,6 +137,12 @@ class LogScanner {
   // Unset, the first record sets the count.
   void ExpectTimestamp(uint64_t next);
 
+  // Segment links (db/commit_record.h) are checked against the segment scanned before; those
+  // naming a segment below `first` are not checked (a checkpoint covers it). After this call
+  // the first segment scanned is checked too: a link naming a segment at or after `first`
+  // then means that segment is missing. Without it, the first segment's link is not checked.
+  void CheckLinksFrom(uint64_t first);
+
   // Scans segment `path`, the tail of the log when `last`. Damage is never an error here: it is
   // reported to `visitor` and in *out. Errors: those of FileSize, NewSequentialFile and reads.
   Status ScanSegment(const std::string& path, bool last, const LogVisitor& visitor,
@@ -150,6 +159,15 @@ class LogScanner {
   // false -Wmaybe-uninitialized on it here.)
   bool expected_known_ = false;
   uint64_t expected_ = 0;
+  bool check_first_link_ = false;
+  uint64_t first_linked_ = 0;
+  // The segment scanned before (file name and size), for the next one's link.
+  bool has_previous_ = false;
+  std::string previous_name_;
+  uint64_t previous_size_ = 0;
+
+  // Empty when `link` agrees with the segment scanned before, else what is wrong.
+  std::string CheckLink(const SegmentLink& link) const;
 };
 
 // The worst verdict of `segments`.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <utility>
 
 #include "db/checkpoint.h"
@@ -66,7 +65,6 @@ struct SegmentReplay {
   uint64_t records = 0;
   uint64_t valid_bytes = 0;  // up to the end of the last record applied
   uint64_t torn_bytes = 0;   // discarded as a torn tail after valid_bytes
-  uint64_t size = 0;         // of the file
   std::string damage;        // non-empty: damage that is not a torn tail
   uint64_t damage_offset = 0;
   // The damage is a transaction with an unexpected timestamp (damage_timestamp) at the start
@@ -79,21 +77,16 @@ struct SegmentReplay {
 // carries timestamp *last + 1). Damage in the last segment is a torn tail (discarded) when it
 // lies in bytes never synced (kTolerateTornTail and kPointInTime); anything else is reported
 // in `replay`.
-//
-// `check_link` judges the segment's link record (the previous segment it names, missing or of
-// another size): a non-empty answer is damage at offset 0, and nothing of the segment is
-// applied.
+
 Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_segment,
-                     const Options& options,
-                     const std::function<std::string(const SegmentLink&)>& check_link,
-                     mvcc::Engine* engine, uint64_t* last, SegmentReplay* replay) {
+                     const Options& options, mvcc::Engine* engine, uint64_t* last,
+                     SegmentReplay* replay) {
   const bool tolerate_tail =
       last_segment && options.recovery_mode != RecoveryMode::kAbsoluteConsistency;
   std::vector<mvcc::WriteBuffer::Entry> writes;
   LogVisitor visitor;
-  std::string link_damage;
   visitor.record = [&](const LogRecord& record) {
-    if (!record.replayable || !link_damage.empty()) return;
+    if (!record.replayable) return;
     engine->Restore(record.header.timestamp, record.writes);
     *last = record.header.timestamp;
     ++replay->records;
@@ -101,22 +94,16 @@ Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_seg
   // The deliberate bug: apply what parses of a record cut off by the damage.
   visitor.damage = [&](const LogDamage& damage) {
     if (damage.cause == LogDamage::Cause::kNotATransaction ||
-        damage.cause == LogDamage::Cause::kOutOfSequence) {
+        damage.cause == LogDamage::Cause::kOutOfSequence ||
+        damage.cause == LogDamage::Cause::kBrokenLink) {
       return;
     }
     if (!engine->hooks().bugs.replay_partial_transaction) return;
     DecodeCommitRecordPrefix(damage.partial_record, &writes);
     if (!writes.empty()) engine->Restore(*last + 1, writes);
   };
-  visitor.link = [&](const SegmentLink& link) { link_damage = check_link(link); };
   LogSegment segment;
   if (Status s = scanner.ScanSegment(path, last_segment, visitor, &segment); !s.ok()) return s;
-  replay->size = segment.size;
-  if (!link_damage.empty()) {
-    replay->damage = link_damage;
-    replay->damage_offset = 0;
-    return Status::OK();
-  }
   replay->valid_bytes = segment.valid_end;
   if (segment.damages.empty()) return Status::OK();
   const LogDamage& damage = segment.damages.front();
@@ -141,6 +128,7 @@ Status ReplaySegment(LogScanner& scanner, const std::string& path, bool last_seg
       replay->damage = damage.detail;
       break;
     case LogDamage::Cause::kNotATransaction:
+    case LogDamage::Cause::kBrokenLink:
       replay->damage = damage.detail;
       break;
     case LogDamage::Cause::kOutOfSequence: {
@@ -312,42 +300,21 @@ Status Recover(FileSystem& fs, const Options& options, const EngineHooks& hooks,
   LogScanner scanner(fs, scan);
   // kFirstCommitTimestamp without a checkpoint (LatestTimestamp() is 0).
   scanner.ExpectTimestamp(last + 1);
+  // A segment's link names the segment before it and that one's synced size when it was
+  // started: a segment the replay needs that is gone or shorter lost synced commits, even
+  // when no transaction follows to show a gap (docs/durability.md).
+  scanner.CheckLinksFrom(replay_from);
   bool stopped_at_damage = false;
-  uint64_t previous_size = 0;  // of the segment replayed before this one
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] < replay_from) continue;
     const std::string name = wal::SegmentFileName(segments[i]);
     const bool last_segment = i + 1 == segments.size();
-    // A segment's link names the segment before it and that one's synced size when it was
-    // started: a segment the replay needs that is gone or shorter lost synced commits, even
-    // when no transaction follows to show a gap (docs/durability.md).
-    auto check_link = [&](const SegmentLink& link) -> std::string {
-      const uint64_t p = link.previous_segment;
-      if (p < replay_from) return {};  // covered by the checkpoint
-      const std::string previous = wal::SegmentFileName(p);
-      const bool replayed_before = i > 0 && segments[i - 1] >= replay_from;
-      if (!replayed_before || segments[i - 1] != p) {
-        return "this segment was started after " + previous + ", which held " +
-               std::to_string(link.previous_size) + " synced bytes, but " + previous +
-               (std::binary_search(segments.begin(), segments.end(), p)
-                    ? " is not the segment before it"
-                    : " is missing");
-      }
-      if (previous_size != link.previous_size) {
-        return "this segment was started after " + previous + " held " +
-               std::to_string(link.previous_size) + " synced bytes, but " + previous + " has " +
-               std::to_string(previous_size) +
-               (previous_size < link.previous_size ? " (shortened)" : " (grown)");
-      }
-      return {};
-    };
     SegmentReplay replay;
-    if (Status s = ReplaySegment(scanner, JoinPath(dir, name), last_segment, options, check_link,
+    if (Status s = ReplaySegment(scanner, JoinPath(dir, name), last_segment, options,
                                  out->engine.get(), &last, &replay);
         !s.ok()) {
       return s;
     }
-    previous_size = replay.size;
     const bool nothing_replayed_before = report->records_replayed == 0;
     ++report->segments_replayed;
     report->records_replayed += replay.records;
