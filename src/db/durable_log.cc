@@ -29,7 +29,8 @@ Status DurableLog::Start() {
     // database: say what happened (typically a directory that cannot be written).
     const Status& cause = start_error_.ok() ? s : start_error_;
     return cause.Annotate("cannot open database " + dir_ +
-                          " for writing: creating its first log segment failed");
+                          " for writing: starting its log (syncing the newest segment, creating "
+                          "a new one) failed");
   }
   return Status::OK();
 }
