@@ -9,6 +9,7 @@ namespace {
 
 constexpr uint8_t kPut = 1;
 constexpr uint8_t kDelete = 2;
+constexpr uint8_t kSegmentLinkKind = 1;
 
 }  // namespace
 
@@ -23,6 +24,29 @@ void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffe
     PutLengthPrefixed(out, write.key);
     if (!write.tombstone) PutLengthPrefixed(out, write.value);
   });
+}
+
+void EncodeSegmentLink(const SegmentLink& link, std::string* out) {
+  out->clear();
+  PutFixed64(out, 0);
+  out->push_back(static_cast<char>(kSegmentLinkKind));
+  PutVarint64(out, link.previous_segment);
+  PutVarint64(out, link.previous_size);
+}
+
+bool DecodeSegmentLink(std::string_view payload, SegmentLink* link) {
+  if (payload.size() < 9 || DecodeFixed64(payload.data()) != 0 ||
+      static_cast<uint8_t>(payload[8]) != kSegmentLinkKind) {
+    return false;
+  }
+  payload.remove_prefix(9);
+  SegmentLink decoded;
+  if (!GetVarint64(&payload, &decoded.previous_segment) ||
+      !GetVarint64(&payload, &decoded.previous_size) || !payload.empty()) {
+    return false;
+  }
+  *link = decoded;
+  return true;
 }
 
 Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,

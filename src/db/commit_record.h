@@ -34,6 +34,21 @@ void EncodeCommitRecord(const CommitRecordHeader& header, const mvcc::WriteBuffe
 Status DecodeCommitRecord(std::string_view payload, CommitRecordHeader* header,
                           std::vector<mvcc::WriteBuffer::Entry>* writes);
 
+// The first record of every segment after the first one a database creates: which segment
+// came before it and how long that segment was (synced) when this one was started. Recovery
+// compares it with the previous segment on disk to detect a missing or shortened segment
+// (docs/wal-format.md, "Segment link record"). Its payload starts with commit timestamp 0,
+// which no transaction carries:
+//
+//   fixed64 0 | u8 1 (kind: segment link) | varint64 previous segment | varint64 previous size
+struct SegmentLink {
+  uint64_t previous_segment = 0;
+  uint64_t previous_size = 0;
+};
+void EncodeSegmentLink(const SegmentLink& link, std::string* out);
+// True, with *link set, when `payload` is exactly a segment link record.
+bool DecodeSegmentLink(std::string_view payload, SegmentLink* link);
+
 // The writes that parse completely from the start of a cut-off payload. Recovery never applies
 // them; only the deliberate bug "replay a partial transaction" does (util/engine_hooks.h).
 void DecodeCommitRecordPrefix(std::string_view payload,

@@ -20,11 +20,33 @@ Status MovedFrom(std::string_view operation) {
   return Status::InvalidArgument("Db::" + std::string(operation) + " on a moved-from Db");
 }
 
+// An enum field holding a value outside its enumerators (a cast from an integer, a field of a
+// struct read from elsewhere) would otherwise fall through every switch on it.
+Status ValidateEnums(const Options& options) {
+  auto out_of_range = [](std::string_view field, auto value) {
+    return Status::InvalidArgument("Options::" + std::string(field) + " holds " +
+                                   std::to_string(static_cast<long long>(value)) +
+                                   ", which is not one of its enumerators");
+  };
+  if (options.default_isolation != IsolationLevel::kSnapshot &&
+      options.default_isolation != IsolationLevel::kSerializable) {
+    return out_of_range("default_isolation", options.default_isolation);
+  }
+  if (!ParseSyncMode(SyncModeName(options.sync_mode)).has_value()) {
+    return out_of_range("sync_mode", options.sync_mode);
+  }
+  if (!ParseRecoveryMode(RecoveryModeName(options.recovery_mode)).has_value()) {
+    return out_of_range("recovery_mode", options.recovery_mode);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<Db> Db::Open(const Options& options) { return Open(options, EngineHooks{}); }
 
 Result<Db> Db::Open(const Options& options, const EngineHooks& hooks) {
+  if (Status s = ValidateEnums(options); !s.ok()) return s;
   if (options.max_update_attempts < 1) {
     return Status::InvalidArgument("Options::max_update_attempts must be at least 1, got " +
                                    std::to_string(options.max_update_attempts));
@@ -67,7 +89,7 @@ Result<Db> Db::OpenDurable(const Options& options, const EngineHooks& installed)
   }
   mvcc::Engine* engine = recovered.engine.get();
   auto log = std::make_unique<db::DurableLog>(engine, fs, options, std::move(*lock),
-                                              recovered.next_segment);
+                                              recovered.next_segment, recovered.last_segment);
   if (recovered.needs_checkpoint) {
     // Re-base the log on a checkpoint so the discarded bytes are never read again.
     if (Status s = log->CheckpointBeforeStart(recovered.set_aside); !s.ok()) {

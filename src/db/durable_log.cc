@@ -10,7 +10,8 @@
 namespace memdb::db {
 
 DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-                       std::unique_ptr<FileLock> lock, uint64_t next_segment)
+                       std::unique_ptr<FileLock> lock, uint64_t next_segment,
+                       uint64_t previous_segment)
     : engine_(engine),
       fs_(std::move(fs)),
       options_(options),
@@ -18,11 +19,20 @@ DurableLog::DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, con
       hooks_(engine->hooks()),
       lock_(std::move(lock)),
       next_segment_(next_segment),
+      previous_segment_(previous_segment),
       checkpoint_monitor_(hooks_.wait->NewMonitor()) {}
 
 Status DurableLog::Start() {
   last_sync_micros_ = hooks_.clock->NowMicros();
-  return Roll().status();
+  if (Status s = Roll().status(); !s.ok()) {
+    // Nothing was logged yet, so this is not the sticky "failed write to its log" of a running
+    // database: say what happened (typically a directory that cannot be written).
+    const Status& cause = start_error_.ok() ? s : start_error_;
+    return cause.Annotate("cannot open database " + dir_ +
+                          " for writing: starting its log (syncing the newest segment, creating "
+                          "a new one) failed");
+  }
+  return Status::OK();
 }
 
 Status DurableLog::Fail(const Status& error) {
@@ -44,19 +54,50 @@ Status DurableLog::WriteStatus() const {
   return sticky_;
 }
 
-Status DurableLog::OpenSegment() {
+Result<std::optional<SegmentLink>> DurableLog::LinkToRecoveredSegment() {
+  if (previous_segment_ == 0) return std::optional<SegmentLink>();
+  const std::string path = JoinPath(dir_, wal::SegmentFileName(previous_segment_));
+  if (!fs_->FileExists(path)) return std::optional<SegmentLink>();
+  auto file = fs_->NewAppendableFile(path);
+  if (!file.ok()) return file.status();
+  const uint64_t size = (*file)->Size();
+  // The link promises these bytes are durable: after a process crash they may only be cached.
+  if (Status s = (*file)->Sync(); !s.ok()) return s;
+  if (Status s = (*file)->Close(); !s.ok()) return s;
+  return std::optional<SegmentLink>(SegmentLink{previous_segment_, size});
+}
+
+Status DurableLog::OpenSegment(const std::optional<SegmentLink>& link) {
   if (Status s = Point("wal.segment.create.before"); !s.ok()) return s;
+  if (next_segment_ > wal::kMaxSegmentNumber) {
+    // Unreachable in practice (recovery refuses numbers this close); never wrap to 0.
+    return Fail(Status::Corruption("no log segment number is left after " +
+                                   wal::SegmentFileName(next_segment_ - 1)));
+  }
   const uint64_t number = next_segment_++;
+  segment_number_ = number;
   segment_name_ = wal::SegmentFileName(number);
   auto file = fs_->NewWritableFile(JoinPath(dir_, segment_name_));
-  if (!file.ok()) return Fail(file.status());
+  if (!file.ok()) {
+    start_error_ = file.status();
+    return Fail(file.status());
+  }
   file_ = std::move(*file);
   writer_ = std::make_unique<wal::LogWriter>(
       file_.get(), 0, wal::LogWriterOptions{.retry_failed_sync = hooks_.bugs.retry_failed_sync});
   synced_size_ = 0;
   // The segment's directory entry must be durable before any record in it can be.
   if (Status s = Point("wal.segment.dirsync.before"); !s.ok()) return s;
-  if (Status s = fs_->SyncDir(dir_); !s.ok()) return Fail(s);
+  if (Status s = fs_->SyncDir(dir_); !s.ok()) {
+    start_error_ = s;
+    return Fail(s);
+  }
+  if (link.has_value()) {
+    EncodeSegmentLink(*link, &record_);
+    writer_->AddRecord(record_);
+    if (Status s = writer_->Flush(); !s.ok()) return Fail(s.Annotate("append to " + segment_name_));
+    unsynced_ = true;
+  }
   return Status::OK();
 }
 
@@ -74,18 +115,27 @@ Status DurableLog::SyncSegment() {
 }
 
 Result<uint64_t> DurableLog::Roll() {
+  std::optional<SegmentLink> link;
   if (file_ != nullptr) {
     // Synced even under kNone: a later segment must never hold records that survive a crash
     // while the end of an earlier one does not (recovery would find a gap).
     if (unsynced_) {
       if (Status s = SyncSegment(); !s.ok()) return s;
     }
+    link = SegmentLink{segment_number_, writer_->size()};
     if (Status s = file_->Close(); !s.ok()) return Fail(s);
     file_.reset();
     writer_.reset();
+  } else {
+    auto recovered = LinkToRecoveredSegment();
+    if (!recovered.ok()) {
+      start_error_ = recovered.status();
+      return Fail(recovered.status());
+    }
+    link = *recovered;
   }
   const uint64_t number = next_segment_;
-  if (Status s = OpenSegment(); !s.ok()) return s;
+  if (Status s = OpenSegment(link); !s.ok()) return s;
   return number;
 }
 
@@ -212,9 +262,15 @@ Status DurableLog::CheckpointBeforeStart(const std::vector<std::string>& set_asi
   if (Status s = WriteCheckpoint(*fs_, dir_, &state, timestamp, next_segment_, hooks_); !s.ok()) {
     return s;
   }
+  // Set aside only now that the checkpoint is durable (an Open that fails changes no file). A
+  // damaged checkpoint with the new one's name was already replaced by it, atomically.
+  bool renamed = false;
   for (const std::string& name : set_aside) {
-    fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).IgnoreError();
+    if (name == CheckpointFileName(timestamp)) continue;
+    renamed |= fs_->Rename(JoinPath(dir_, name), JoinPath(dir_, name + ".damaged")).ok();
   }
+  // Best effort: a rename lost in a crash leaves the file to be found and set aside again.
+  if (renamed) fs_->SyncDir(dir_).IgnoreError();
   RemoveObsoleteFiles(*fs_, dir_, timestamp, next_segment_, hooks_);
   checkpoints_.fetch_add(1, std::memory_order_relaxed);
   return Status::OK();

@@ -13,7 +13,7 @@
 //   wal-NNNNNN.log                          log segments, replayed in number order
 //   checkpoint-TTTTTTTTTTTTTTTTTTTT.ckpt    the state at commit timestamp T
 //   *.tmp                                   a checkpoint being written (ignored, removed)
-//   *.damaged                               segments set aside by point-in-time recovery
+//   *.damaged                               segments and checkpoints recovery set aside
 #ifndef MEMDB_SRC_DB_DURABLE_LOG_H_
 #define MEMDB_SRC_DB_DURABLE_LOG_H_
 
@@ -21,10 +21,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "db/commit_record.h"
 #include "memdb/db/options.h"
 #include "memdb/io/file_system.h"
 #include "memdb/util/points.h"
@@ -39,12 +41,16 @@ namespace memdb::db {
 
 class DurableLog final : public mvcc::CommitLog {
  public:
-  // `engine` owns this log; `next_segment` is the number of the first segment to create. The
-  // log's points, waits, clock and deliberate bugs are the engine's hooks (engine->hooks()).
+  // `engine` owns this log; `next_segment` is the number of the first segment to create;
+  // `previous_segment` (0: none) the newest segment recovery found, which the first segment
+  // links to if it still exists. The log's points, waits, clock and deliberate bugs are the
+  // engine's hooks (engine->hooks()).
   DurableLog(mvcc::Engine* engine, std::shared_ptr<FileSystem> fs, const Options& options,
-             std::unique_ptr<FileLock> lock, uint64_t next_segment);
+             std::unique_ptr<FileLock> lock, uint64_t next_segment, uint64_t previous_segment);
 
-  // Creates the first segment. Call before installing the log in the engine.
+  // Syncs the previous segment (its bytes may have been read from the OS cache only) and
+  // creates the first segment, starting with a link to the previous one. Call before
+  // installing the log in the engine.
   Status Start();
 
   Status Persist(std::span<const mvcc::PendingCommit> group) override;
@@ -54,8 +60,8 @@ class DurableLog final : public mvcc::CommitLog {
   Status Checkpoint();
   // Writes a checkpoint of the engine's state before Start (recovery discarded a damaged or
   // torn log; the checkpoint re-bases it). `replay_from` is the next segment number.
-  // Segments named in `set_aside` (damaged ones point-in-time recovery stopped at) are renamed
-  // to NAME.damaged once the checkpoint is durable.
+  // Files named in `set_aside` (damaged checkpoints recovery skipped, segments point-in-time
+  // recovery stopped at) are renamed to NAME.damaged once the checkpoint is durable.
   Status CheckpointBeforeStart(const std::vector<std::string>& set_aside);
   // Syncs everything logged so far (for kInterval / kNone). Runs between commits.
   Status SyncNow();
@@ -75,7 +81,12 @@ class DurableLog final : public mvcc::CommitLog {
   // Closes the current segment (synced) and starts segment next_segment_; returns the number
   // of the new one. Runs between commits.
   Result<uint64_t> Roll();
-  Status OpenSegment();
+  // Creates segment next_segment_; when `link` is set, its first record is that segment link
+  // (appended, not synced: the next sync covers it).
+  Status OpenSegment(const std::optional<SegmentLink>& link);
+  // The link to previous_segment_ for Start, after syncing that segment; nullopt when it is
+  // gone (recovery re-based the log and removed or set it aside).
+  Result<std::optional<SegmentLink>> LinkToRecoveredSegment();
   Status SyncSegment();
   // Syncs as options_.sync_mode asks after an append.
   Status SyncPerMode();
@@ -103,10 +114,13 @@ class DurableLog final : public mvcc::CommitLog {
   std::unique_ptr<WritableFile> file_;
   std::unique_ptr<wal::LogWriter> writer_;
   std::string segment_name_;
+  uint64_t segment_number_ = 0;
   uint64_t next_segment_;
+  const uint64_t previous_segment_;
   std::string record_;
   uint64_t last_sync_micros_ = 0;
   uint64_t synced_size_ = 0;  // bytes of the current segment known durable
+  Status start_error_;        // why creating a segment failed, unwrapped (for Start)
   bool unsynced_ = false;
 
   mutable Mutex error_mu_;  // never held across a wait or a hook

@@ -6,6 +6,7 @@
 
 #include "wal/log_format.h"
 #include "wal/log_reader.h"
+#include "wal/segment.h"
 
 namespace memdb::db {
 namespace {
@@ -64,6 +65,38 @@ LogScanner::LogScanner(FileSystem& fs, LogScanOptions options)
 void LogScanner::ExpectTimestamp(uint64_t next) {
   expected_known_ = true;
   expected_ = next;
+}
+
+void LogScanner::CheckLinksFrom(uint64_t first) {
+  check_first_link_ = true;
+  first_linked_ = first;
+}
+
+std::string LogScanner::CheckLink(const SegmentLink& link) const {
+  if (link.previous_segment < first_linked_) return {};
+  const std::string previous = wal::SegmentFileName(link.previous_segment);
+  const std::string held = " held " + std::to_string(link.previous_size) + " synced bytes";
+  if (!has_previous_) {
+    if (!check_first_link_) return {};
+    return "this segment was started after " + previous + held + ", but " + previous +
+           " is missing";
+  }
+  uint64_t number = 0;
+  if (!wal::ParseSegmentFileName(previous_name_, &number)) return {};  // not a database's log
+  if (number < link.previous_segment) {
+    return "this segment was started after " + previous + held + ", but " + previous +
+           " is missing";
+  }
+  if (number > link.previous_segment) {
+    return "this segment was started after " + previous + held + ", but " + previous_name_ +
+           " comes between them";
+  }
+  if (previous_size_ != link.previous_size) {
+    return "this segment was started after " + previous + held + ", but " + previous + " has " +
+           std::to_string(previous_size_) +
+           (previous_size_ < link.previous_size ? " (shortened)" : " (grown)");
+  }
+  return {};
 }
 
 Status LogScanner::ScanSegment(const std::string& path, bool last, const LogVisitor& visitor,
@@ -135,6 +168,23 @@ Status LogScanner::ScanSegment(const std::string& path, bool last, const LogVisi
       break;
     }
 
+    if (SegmentLink link; out->records == 0 && !out->link && DecodeSegmentLink(payload, &link)) {
+      out->link = link;
+      if (visitor.link) visitor.link(link);
+      if (std::string broken = CheckLink(link); !broken.empty()) {
+        LogDamage d;
+        d.cause = LogDamage::Cause::kBrokenLink;
+        d.offset = reader.last_record_offset();
+        d.detail = std::move(broken);
+        d.what = "the segment link at offset " + std::to_string(d.offset) + ": " + d.detail;
+        d.valid_end = d.offset;
+        report(std::move(d));
+        // Records were lost with the previous segment's end: continuity restarts.
+        expected_known_ = false;
+        if (options_.stop_at_damage) break;
+      }
+      continue;
+    }
     ++out->records;
     record.offset = reader.last_record_offset();
     record.end = reader.valid_end();
@@ -179,6 +229,9 @@ Status LogScanner::ScanSegment(const std::string& path, bool last, const LogVisi
     ExpectTimestamp(ts + 1);
   }
   if (!looked_past) out->valid_end = reader.valid_end();
+  has_previous_ = true;
+  previous_name_ = path.substr(path.find_last_of('/') + 1);
+  previous_size_ = out->size;
   for (const LogDamage& d : out->damages) out->verdict = std::max(out->verdict, VerdictOf(d));
   if (visitor.segment_end) visitor.segment_end(*out);
   return Status::OK();

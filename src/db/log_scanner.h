@@ -66,6 +66,9 @@ struct LogDamage {
     kFraming,                // damage with an intact record after it
     kNotATransaction,        // an intact record whose payload does not decode
     kOutOfSequence,          // a transaction whose timestamp is not the expected one
+    // The segment's link record names a previous segment that is missing, is not the one
+    // read before it, or is not as long as it was (synced) when this segment was started.
+    kBrokenLink,
   };
   Kind kind = Kind::kCorruption;
   Cause cause = Cause::kFraming;
@@ -96,6 +99,9 @@ struct LogSegment {
   uint64_t size = 0;
   uint64_t records = 0;    // intact records (transactions or not)
   uint64_t valid_end = 0;  // just past the last intact record read (before a replay stopped)
+  // The segment link record (db/commit_record.h) the segment starts with, if any: not a
+  // transaction, not passed to the record visitor, not counted in `records`.
+  std::optional<SegmentLink> link;
   std::optional<uint64_t> first_timestamp;
   std::optional<uint64_t> last_timestamp;
   std::vector<LogDamage> damages;  // in file order; at most one when the scan stops at damage
@@ -105,6 +111,8 @@ struct LogSegment {
 struct LogVisitor {
   std::function<void(const LogSegment& segment)> segment_begin;  // file and size set
   std::function<void(const LogRecord& record)> record;
+  // The segment's link record, before any record of the segment.
+  std::function<void(const SegmentLink& link)> link;
   std::function<void(const LogDamage& damage)> damage;
   std::function<void(const LogSegment& segment)> segment_end;  // complete
 };
@@ -129,6 +137,12 @@ class LogScanner {
   // Unset, the first record sets the count.
   void ExpectTimestamp(uint64_t next);
 
+  // Segment links (db/commit_record.h) are checked against the segment scanned before; those
+  // naming a segment below `first` are not checked (a checkpoint covers it). After this call
+  // the first segment scanned is checked too: a link naming a segment at or after `first`
+  // then means that segment is missing. Without it, the first segment's link is not checked.
+  void CheckLinksFrom(uint64_t first);
+
   // Scans segment `path`, the tail of the log when `last`. Damage is never an error here: it is
   // reported to `visitor` and in *out. Errors: those of FileSize, NewSequentialFile and reads.
   Status ScanSegment(const std::string& path, bool last, const LogVisitor& visitor,
@@ -145,6 +159,15 @@ class LogScanner {
   // false -Wmaybe-uninitialized on it here.)
   bool expected_known_ = false;
   uint64_t expected_ = 0;
+  bool check_first_link_ = false;
+  uint64_t first_linked_ = 0;
+  // The segment scanned before (file name and size), for the next one's link.
+  bool has_previous_ = false;
+  std::string previous_name_;
+  uint64_t previous_size_ = 0;
+
+  // Empty when `link` agrees with the segment scanned before, else what is wrong.
+  std::string CheckLink(const SegmentLink& link) const;
 };
 
 // The worst verdict of `segments`.

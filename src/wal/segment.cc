@@ -20,6 +20,10 @@ std::string SegmentFileName(uint64_t number) {
   return name;
 }
 
+bool LooksLikeSegmentFileName(std::string_view name) {
+  return name.starts_with(kPrefix) && name.ends_with(kSuffix);
+}
+
 bool ParseSegmentFileName(std::string_view name, uint64_t* number) {
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return false;
   if (name.size() < kPrefix.size() + kSuffix.size() + kMinDigits) return false;

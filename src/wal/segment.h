@@ -14,6 +14,17 @@
 
 namespace memdb::wal {
 
+// The largest number a segment may be created with. UINT64_MAX is never used, so every segment
+// has a successor number and numbering never wraps (a wrap would put new segments before old
+// ones in reading order). Recovery refuses a directory whose next segment would have no
+// successor (docs/durability.md, "Segment numbers").
+inline constexpr uint64_t kMaxSegmentNumber = UINT64_MAX - 1;
+
+// True when `name` has the shape of a segment name ("wal-" ... ".log") whether or not it is
+// canonical: recovery refuses such a name that ParseSegmentFileName rejects, rather than
+// ignoring a file that may hold part of the log.
+bool LooksLikeSegmentFileName(std::string_view name);
+
 // "wal-000001.log": the number in decimal, zero-padded to at least 6 digits (more when needed,
 // e.g. "wal-1234567.log").
 std::string SegmentFileName(uint64_t number);

@@ -49,10 +49,11 @@ class Db final : public KvStore {
  public:
   // Opens a database: an empty in-memory one when options.path is empty, else the one in that
   // directory, recovered (see recovery_report()) or created. Errors: InvalidArgument for
-  // invalid options; NotFound when the directory is missing and !create_if_missing; Busy when
-  // another Db or process has it open; Corruption naming the file and offset when the log or
-  // checkpoint is damaged beyond what options.recovery_mode tolerates (no file is changed
-  // then); NotSupported for files from a newer memdb; IOError.
+  // invalid options (naming the field; an enum field outside its enumerators too); NotFound when
+  // the directory is missing and !create_if_missing; Busy when another Db or process has it open;
+  // Corruption naming the file and offset when the log or checkpoint is damaged beyond what
+  // options.recovery_mode tolerates (no file is changed then); NotSupported for files from a newer
+  // memdb; IOError (a directory that cannot be written says so, with the cause).
   static Result<Db> Open(const Options& options);
   // Opens an in-memory database (options.path must be empty: InvalidArgument otherwise) whose
   // initial state is the snapshot's entries, committed at its commit timestamp (at least 1).

@@ -37,12 +37,14 @@ std::optional<SyncMode> ParseSyncMode(std::string_view name);
 enum class RecoveryMode {
   // A torn tail -- the last record of the last segment cut short or garbled by a crash -- is
   // discarded and reported; damage before the tail is a Corruption error. A damaged newest
-  // checkpoint is reported and an older one used, if the log still reaches back to it.
+  // checkpoint is reported, set aside as *.damaged, and an older one used, if the log still
+  // reaches back to it and on past the damaged one's timestamp.
   kTolerateTornTail,
   // Any damage, including a torn tail, is a Corruption error; Open changes no file.
   kAbsoluteConsistency,
   // Recovery stops at the first damage and keeps the consistent prefix before it; the
-  // damaged segment and any after it are kept aside as *.damaged files and reported.
+  // damaged segment and any after it are kept aside as *.damaged files and reported. It never
+  // opens when no prefix can be rebuilt (a log that does not continue the newest usable state).
   kPointInTime,
 };
 // The one spelling of a recovery mode, in the API, the CLI, scenario scripts and reports:
