@@ -110,10 +110,7 @@ Status ReadFully(int fd, const std::string& path, size_t n, std::string* out) {
   constexpr size_t kChunk = size_t{1} << 20;  // bounds the zero-fill when `n` is far too large
   while (n > 0) {
     const size_t old_size = out->size();
-    size_t want = std::min(n, kChunk);
-    // Stay inside the capacity a caller reserved (ReadFile reserves the file's size + 1): a
-    // chunk past it would reallocate, briefly holding two copies of a large file.
-    if (out->capacity() > old_size) want = std::min(want, out->capacity() - old_size);
+    const size_t want = std::min(n, kChunk);
     out->resize(old_size + want);
     const ssize_t got = ::read(fd, out->data() + old_size, want);
     if (got < 0) {
@@ -250,10 +247,16 @@ class PosixFileSystemImpl final : public FileSystem {
     struct stat st;
     Result<int> fd = OpenRegular(path, O_RDONLY, &st);
     if (!fd.ok()) return fd.status();
-    // One byte more than the size, so the read that finds the end stays inside the capacity.
-    if (st.st_size > 0) contents->reserve(static_cast<size_t>(st.st_size) + 1);
+    // Reserve the size fstat saw plus one byte and read no more than that first: every chunk
+    // then stays inside the reservation (a chunk past it would reallocate, briefly holding two
+    // copies of a large file), and the extra byte tells a file that grew since.
+    const size_t expected = static_cast<size_t>(st.st_size) + 1;
+    contents->reserve(expected);
+    Status s = ReadFully(*fd, path, expected, contents);
     // Read to the end of the file, not to the size fstat saw: the file may be growing.
-    Status s = ReadFully(*fd, path, static_cast<size_t>(-1), contents);
+    if (s.ok() && contents->size() == expected) {
+      s = ReadFully(*fd, path, static_cast<size_t>(-1), contents);
+    }
     ::close(*fd);
     return s;
   }

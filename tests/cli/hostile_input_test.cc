@@ -418,5 +418,28 @@ TEST_F(HostileInputTest, EveryCommandEndsWithItsDocumentedStatusAndNamesThePath)
   }
 }
 
+// Inputs that never end: each is refused by its type before a byte is read.
+TEST_F(HostileInputTest, EndlessDevicesAreRefusedNotRead) {
+  const std::string zero_link = dir_.Join("snapshot.bin");
+  ASSERT_EQ(::symlink("/dev/zero", zero_link.c_str()), 0);
+  const std::string includer = dir_.Join("includer.scn");
+  WriteAll(includer, "put a 1\ninclude /dev/zero\n");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"snapshot", "show", zero_link}, zero_link},
+      {{"snapshot", "convert", zero_link, "-", "--to", "json"}, zero_link},
+      {{"wal", "dump", "/dev/zero"}, "/dev/zero"},
+      {{"scenario", "run", includer}, "/dev/zero"},
+      {{"scenario", "run", "/dev/zero"}, "/dev/zero"},
+  };
+  for (const auto& [args, path] : cases) {
+    SCOPED_TRACE(::testing::PrintToString(args));
+    const CliRun run = RunMemdbExecutable(
+        args, {.timeout_seconds = 20, .address_space_bytes = uint64_t{768} << 20});
+    EXPECT_EQ(run.code, kExitError) << run.out << run.err;
+    EXPECT_THAT(run.err, HasSubstr(path));
+    EXPECT_THAT(run.err + run.out, HasSubstr("device, not a regular file"));
+  }
+}
+
 }  // namespace
 }  // namespace memdb::cli::test

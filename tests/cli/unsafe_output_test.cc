@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_test_support.h"
+#include "memdb/db/db.h"
 #include "memdb/snapshot/golden.h"
 #include "memdb/snapshot/snapshot.h"
 
@@ -79,7 +80,17 @@ TEST_F(UnsafeOutputTest, EveryCommandThatPrintsFailsWhenItsOutputIsLost) {
            SaveSnapshot(Snapshot{}, SnapshotFormat::kGolden).value());
   const std::string script = dir_.Join("s.scn");
   WriteAll(script, "put a 1\nexpect get a = 1\n");
+  Options options;
+  options.path = dir_.Join("db");
+  {
+    Db db = Db::Open(options).value();
+    ASSERT_TRUE(db.Put("k", "v").ok());
+  }
   const std::vector<std::vector<std::string>> commands = {
+      {"wal", "dump", options.path},
+      {"wal", "check", options.path},
+      {"golden", "obsolete", golden_root.path(), "--references-dir", golden_root.path()},
+      {"scenario", "explore", script},
       {"snapshot", "show", snapshot_},
       {"snapshot", "show", "--json", snapshot_},
       {"snapshot", "convert", snapshot_, "-", "--to", "golden"},
