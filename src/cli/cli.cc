@@ -10,7 +10,9 @@ namespace memdb::cli {
 
 const char kExitCodeNotes[] =
     "exit status: 0 ok, 1 check failed (corruption, differences, failed expectations),\n"
-    "  2 usage error, 3 I/O or format error, 4 (wal) intact but for a torn tail; see docs/cli.md\n";
+    "  2 usage error, 3 I/O or format error (unreadable, not a regular file, too large,\n"
+    "  output not replaceable or not written), 4 (wal) intact but for a torn tail;\n"
+    "  see docs/cli.md\n";
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> all = [] {
@@ -96,12 +98,24 @@ int Dispatch(const std::vector<std::string>& args, const CliIo& io) {
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, const CliIo& io) {
+  int code;
   try {
-    return Dispatch(args, io);
+    code = Dispatch(args, io);
   } catch (const std::exception& e) {  // bad_alloc and the like: report, never abort
     io.err << "memdb: internal error: " << e.what() << "\n";
+    code = kExitError;
+  }
+  // Output that did not reach its destination (a full disk, a closed descriptor) is a failure
+  // whatever the command concluded: a caller must not take a truncated report or snapshot for
+  // a whole one. A failed write or flush leaves the stream's badbit set, so one check after the
+  // final flush covers every write the command made.
+  io.out.flush();
+  if (!io.out.good()) {
+    io.err << "memdb: writing the output (standard output) failed: it is incomplete "
+              "(is the device full or closed?)\n";
     return kExitError;
   }
+  return code;
 }
 
 Environment ProcessEnvironment() {

@@ -1,14 +1,18 @@
 // `memdb golden list|accept|reject|obsolete` (docs/cli.md, "golden"): the review workflow of
 // docs/golden-files.md over the snapshot layer's functions, settings from the environment
 // (GoldenSettings::FromEnvironment through CliIo::env) unless options override them.
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/file_checks.h"
 #include "cli/json_writer.h"
+#include "memdb/io/file_system.h"
 #include "memdb/snapshot/golden.h"
+#include "memdb/snapshot/snapshot.h"
 
 namespace memdb::cli {
 namespace {
@@ -102,6 +106,22 @@ int List(const std::vector<std::string>& args, const CliIo& io) {
 
 // ---- memdb golden accept|reject ----
 
+// OK when the first bytes of `path` are a golden file's header: a pending file that is no
+// golden (a 1 GiB file of zeros, say) is refused after reading 4 KiB, not read whole first.
+Status CheckGoldenHead(const std::string& path) {
+  Result<std::unique_ptr<SequentialFile>> file = PosixFileSystem()->NewSequentialFile(path);
+  if (!file.ok()) return file.status();
+  std::string head;
+  if (Status s = (*file)->Read(4096, &head); !s.ok()) return s;
+  Result<SnapshotFormat> format = DetectSnapshotFormat(head, path);
+  if (!format.ok()) return format.status();
+  if (*format != SnapshotFormat::kGolden) {
+    return Status::InvalidArgument(path + ": not a golden file (it is a " +
+                                   std::string(SnapshotFormatName(*format)) + " snapshot)");
+  }
+  return Status::OK();
+}
+
 // What accept or reject did to the selected pending files: those done, and those that failed.
 struct Resolution {
   std::vector<PendingGolden> done;
@@ -114,7 +134,11 @@ Result<Resolution> RunResolve(const GoldenArgs& a, const GoldenSettings& setting
   Resolution r;
   for (const PendingGolden& g : *pending) {
     if (!Selected(a, g)) continue;
-    Status s = accept ? AcceptPendingGolden(g, settings) : RejectPendingGolden(g, settings);
+    // Accepting renames over the golden: never over a directory, FIFO or device; and never
+    // reads a pending file whole before its first bytes say it is a golden file.
+    Status s = accept ? CheckReplaceable(g.golden_path) : Status::OK();
+    if (s.ok() && accept) s = CheckGoldenHead(g.pending_path);
+    if (s.ok()) s = accept ? AcceptPendingGolden(g, settings) : RejectPendingGolden(g, settings);
     if (s.ok()) {
       r.done.push_back(g);
     } else {

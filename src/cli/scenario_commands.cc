@@ -113,6 +113,11 @@ int Run(const std::vector<std::string>& args, const CliIo& io) {
     const ScriptOutcome outcome = RunScript(file, o, trace);
     if (!outcome.parse_error.ok()) {
       code = kExitError;
+      // The report on stdout has the whole message (with its caret); stderr gets its first
+      // line, which names the file, so a script that cannot be read is never reported only
+      // in the middle of the output.
+      const std::string_view message = outcome.parse_error.message();
+      io.err << "memdb: " << message.substr(0, message.find('\n')) << "\n";
     } else if (outcome.result.ok()) {
       ++passed;
     } else if (code == kExitOk) {

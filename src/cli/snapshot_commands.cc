@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/file_checks.h"
 #include "cli/json_writer.h"
 #include "cli/snapshot_loader.h"
 #include "memdb/snapshot/diff.h"
@@ -118,7 +119,8 @@ std::optional<int> ParseConvert(const std::vector<std::string>& args, const CliI
   std::string to;
   ArgParser p("memdb snapshot convert",
               "Rewrite a snapshot or checkpoint in another form. OUT is written atomically\n"
-              "(a temporary file renamed over it); '-' writes to stdout.");
+              "(a temporary file renamed over it); '-' writes to stdout. OUT must be a regular\n"
+              "file or missing: a directory, FIFO or device is refused (exit status 3).");
   p.AddPositional("IN", "a snapshot or checkpoint file", &o->paths, 1, 1);
   p.AddPositional("OUT", "the file to write, or -", &o->paths, 1, 1);
   p.AddOption("to", "FORMAT", "binary, portable-binary, json, xml or golden (required)", &to);
@@ -142,6 +144,11 @@ struct Converted {
 };
 
 Result<Converted> RunConvert(const ConvertOptions& o) {
+  // Before reading anything: the rename at the end would replace a device node, FIFO or
+  // directory entry with a file.
+  if (o.paths[1] != "-") {
+    if (Status s = CheckReplaceable(o.paths[1]); !s.ok()) return s;
+  }
   Result<LoadedSnapshot> loaded = LoadSnapshotOrCheckpoint(o.paths[0]);
   if (!loaded.ok()) return loaded.status();
   Result<std::string> bytes = SaveSnapshot(loaded->snapshot, o.format);

@@ -1,6 +1,7 @@
 #include "cli/wal_inspector.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "db/checkpoint.h"
 #include "wal/segment.h"
@@ -35,9 +36,14 @@ const char* WalVerdictName(WalVerdict verdict) {
 
 Result<std::vector<std::string>> WalFilesAt(FileSystem& fs, const std::string& path) {
   if (!fs.FileExists(path)) return Status::NotFound(path + ": no such file or directory");
-  // A directory lists; a file does not (ENOTDIR).
+  // A directory lists; anything else is one segment. What neither lists nor opens as a
+  // regular file (a FIFO, a directory without permission) is reported as the open saw it.
   Result<std::vector<std::string>> names = fs.ListDir(path);
-  if (!names.ok()) return std::vector<std::string>{path};
+  if (!names.ok()) {
+    Result<std::unique_ptr<SequentialFile>> file = fs.NewSequentialFile(path);
+    if (!file.ok()) return file.status();
+    return std::vector<std::string>{path};
+  }
   std::vector<std::string> files = SegmentPaths(path, *names);
   if (files.empty()) {
     return Status::InvalidArgument(path + ": no WAL segment (wal-NNNNNN.log) in this directory");

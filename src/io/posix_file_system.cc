@@ -7,6 +7,11 @@
 //    ("fsyncgate"). A failed Sync stays failed for the life of the handle.
 //  - close(2) is never retried either: on Linux the descriptor is gone even on EINTR, and a retry
 //    could close a descriptor another thread has just been given.
+// and which files are opened at all: only regular files. Opening a FIFO blocks until a peer
+// opens the other end (forever, in recovery or the tool), and a device such as /dev/zero never
+// ends. So every open adds O_NONBLOCK (a FIFO then opens at once, or fails with ENXIO for a
+// writer without a reader) and O_NOCTTY, checks the descriptor with fstat -- the file opened,
+// not a name that may have changed since a stat -- and only then clears O_NONBLOCK.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -54,6 +59,48 @@ int OpenRetrying(const char* path, int flags, mode_t mode = 0644) {
   do {
     fd = ::open(path, flags | O_CLOEXEC, mode);
   } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+// What a non-regular file is, for the error message.
+const char* FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
+Status NotRegular(std::string_view path, std::string_view what) {
+  return Status::IOError("open " + std::string(path) + ": " + std::string(what) +
+                         ", not a regular file (memdb reads and writes only regular files)");
+}
+
+// Opens `path` (with `flags`) if it is a regular file, never blocking on a FIFO or device:
+// the descriptor, or IOError naming the path and what it is instead. `*st` receives its stat.
+Result<int> OpenRegular(const std::string& path, int flags, struct stat* st) {
+  const int fd = OpenRetrying(path.c_str(), flags | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    // A FIFO without a reader refuses a non-blocking writer with ENXIO (and a device node
+    // without its driver says the same): either way, not a file memdb can use.
+    if (errno == ENXIO) return NotRegular(path, "a FIFO or device");
+    if (errno == EISDIR) return NotRegular(path, "a directory");
+    return PosixError("open", path, errno, /*missing_is_not_found=*/true);
+  }
+  Status s;
+  if (::fstat(fd, st) != 0) {
+    s = PosixError("stat", path, errno);
+  } else if (!S_ISREG(st->st_mode)) {
+    s = NotRegular(path, FileTypeName(st->st_mode));
+  } else {
+    const int fl = ::fcntl(fd, F_GETFL);
+    if (fl < 0 || ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) s = PosixError("fcntl", path, errno);
+  }
+  if (!s.ok()) {
+    ::close(fd);
+    return s;
+  }
   return fd;
 }
 
@@ -173,39 +220,44 @@ class PosixFileLock final : public FileLock {
 class PosixFileSystemImpl final : public FileSystem {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    const int fd = OpenRetrying(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC);
-    if (fd < 0) return PosixError("open", path, errno, /*missing_is_not_found=*/true);
-    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(path, fd, 0));
+    // O_TRUNC on a FIFO or device does nothing, and OpenRegular refuses them before any write.
+    struct stat st;
+    Result<int> fd = OpenRegular(path, O_WRONLY | O_CREAT | O_TRUNC, &st);
+    if (!fd.ok()) return fd.status();
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(path, *fd, 0));
   }
 
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
-    const int fd = OpenRetrying(path.c_str(), O_WRONLY | O_CREAT | O_APPEND);
-    if (fd < 0) return PosixError("open", path, errno, /*missing_is_not_found=*/true);
     struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      Status s = PosixError("stat", path, errno);
-      ::close(fd);
-      return s;
-    }
+    Result<int> fd = OpenRegular(path, O_WRONLY | O_CREAT | O_APPEND, &st);
+    if (!fd.ok()) return fd.status();
     return std::unique_ptr<WritableFile>(
-        std::make_unique<PosixWritableFile>(path, fd, static_cast<uint64_t>(st.st_size)));
+        std::make_unique<PosixWritableFile>(path, *fd, static_cast<uint64_t>(st.st_size)));
   }
 
   Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
-    const int fd = OpenRetrying(path.c_str(), O_RDONLY);
-    if (fd < 0) return PosixError("open", path, errno, /*missing_is_not_found=*/true);
-    return std::unique_ptr<SequentialFile>(std::make_unique<PosixSequentialFile>(path, fd));
+    struct stat st;
+    Result<int> fd = OpenRegular(path, O_RDONLY, &st);
+    if (!fd.ok()) return fd.status();
+    return std::unique_ptr<SequentialFile>(std::make_unique<PosixSequentialFile>(path, *fd));
   }
 
   Status ReadFile(const std::string& path, std::string* contents) override {
     contents->clear();
-    const int fd = OpenRetrying(path.c_str(), O_RDONLY);
-    if (fd < 0) return PosixError("open", path, errno, /*missing_is_not_found=*/true);
     struct stat st;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) contents->reserve(static_cast<size_t>(st.st_size));
+    Result<int> fd = OpenRegular(path, O_RDONLY, &st);
+    if (!fd.ok()) return fd.status();
+    // Reserve the size fstat saw plus one byte and read no more than that first: every chunk
+    // then stays inside the reservation (a chunk past it would reallocate, briefly holding two
+    // copies of a large file), and the extra byte tells a file that grew since.
+    const size_t expected = static_cast<size_t>(st.st_size) + 1;
+    contents->reserve(expected);
+    Status s = ReadFully(*fd, path, expected, contents);
     // Read to the end of the file, not to the size fstat saw: the file may be growing.
-    Status s = ReadFully(fd, path, static_cast<size_t>(-1), contents);
-    ::close(fd);
+    if (s.ok() && contents->size() == expected) {
+      s = ReadFully(*fd, path, static_cast<size_t>(-1), contents);
+    }
+    ::close(*fd);
     return s;
   }
 
@@ -276,8 +328,10 @@ class PosixFileSystemImpl final : public FileSystem {
   }
 
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
-    const int fd = OpenRetrying(path.c_str(), O_RDWR | O_CREAT);
-    if (fd < 0) return PosixError("open", path, errno, /*missing_is_not_found=*/true);
+    struct stat st;
+    Result<int> opened = OpenRegular(path, O_RDWR | O_CREAT, &st);
+    if (!opened.ok()) return opened.status();
+    const int fd = *opened;
     // flock, not fcntl: fcntl locks belong to the process, so a second Db in this process would
     // be granted the lock; flock locks belong to the open file description.
     int rc;

@@ -20,6 +20,10 @@ using scenario::Scope;
 using scenario::Token;
 using scenario::VerbSpec;
 
+// The largest script file (top level or included) read, so that `include /dev/zero`-like input
+// or a huge file is refused before being read whole (docs/scenario-language.md).
+constexpr uint64_t kMaxScriptBytes = uint64_t{64} << 20;
+
 struct SourceLine {
   int number = 0;
   std::string text;
@@ -318,7 +322,8 @@ class Parser {
                                    ? name
                                    : path.substr(0, slash + 1) + name;
     std::string text;
-    if (Status s = fs_->ReadFile(target, &text); !s.ok()) {
+    if (Status s = ReadFileWithLimit(*fs_, target, kMaxScriptBytes, "a scenario script", &text);
+        !s.ok()) {
       return Error(path, line, column, "cannot include " + target + ": " + s.ToString());
     }
     return ParseText(text, target, out, depth + 1);
@@ -356,7 +361,10 @@ Result<Scenario> ParseScenario(std::string_view text, const std::string& path,
 Result<Scenario> ParseScenarioFile(const std::string& path, std::shared_ptr<FileSystem> fs) {
   if (fs == nullptr) fs = PosixFileSystem();
   std::string text;
-  if (Status s = fs->ReadFile(path, &text); !s.ok()) return s;
+  if (Status s = ReadFileWithLimit(*fs, path, kMaxScriptBytes, "a scenario script", &text);
+      !s.ok()) {
+    return s;
+  }
   return ParseScenario(text, path, fs);
 }
 

@@ -115,7 +115,11 @@ Result<std::vector<std::string>> ReadGoldenReferences(const GoldenSettings& sett
   for (const std::string& name : *names) {
     if (!name.starts_with("refs-") || !name.ends_with(".txt")) continue;
     std::string text;
-    if (Status s = fs.ReadFile(JoinPath(settings.references_dir, name), &text); !s.ok()) {
+    // Bounded: a references file is a list of paths, and whoever chose it may be hostile.
+    constexpr uint64_t kMaxReferencesBytes = uint64_t{256} << 20;
+    if (Status s = ReadFileWithLimit(fs, JoinPath(settings.references_dir, name),
+                                     kMaxReferencesBytes, "a golden references file", &text);
+        !s.ok()) {
       return s;
     }
     size_t start = 0;

@@ -313,7 +313,8 @@ TEST(PosixFileSystemTest, ErrorsNameTheOperationPathAndErrno) {
   EXPECT_THAT(env.fs->ReadFile(path, &contents),
               StatusIs(Code::kNotFound, HasSubstr("open " + path + ": No such file or directory")));
   EXPECT_THAT(env.fs->ReadFile(env.root, &contents),
-              StatusIs(Code::kIOError, HasSubstr("read " + env.root + ": Is a directory")));
+              StatusIs(Code::kIOError,
+                       HasSubstr("open " + env.root + ": a directory, not a regular file")));
 }
 
 // ---- Paths ----

@@ -16,6 +16,11 @@
 // Errors: every call returns IOError naming the path and the failed operation (with errno's
 // text for POSIX), NotFound when a path that must exist does not.
 //
+// Only regular files are opened (for reading, writing or locking): a FIFO, a device, a socket or
+// a directory named where a file is expected is IOError ("..., not a regular file"), found
+// without blocking -- opening a FIFO would otherwise wait forever for a peer, and a device such
+// as /dev/zero never ends. Directory listings still name every entry; opening one is the check.
+//
 // Thread safety: a FileSystem may be used from any thread. A WritableFile or SequentialFile has
 // one user at a time.
 #ifndef MEMDB_IO_FILE_SYSTEM_H_
@@ -79,7 +84,8 @@ class FileSystem {
   virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
   // Opens an existing file for sequential reading. NotFound when missing.
   virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
-  // Reads a whole file. NotFound when missing.
+  // Reads a whole file. NotFound when missing. Unbounded: for files whose size an outsider
+  // chooses, use ReadFileWithLimit.
   virtual Status ReadFile(const std::string& path, std::string* contents) = 0;
 
   virtual bool FileExists(const std::string& path) = 0;
@@ -102,6 +108,14 @@ class FileSystem {
   // attaches one; see memdb/util/points.h). Null by default.
   virtual PointObserver* point_observer() { return nullptr; }
 };
+
+// Reads the whole file at `path` when it holds at most `max_bytes` bytes. A larger file is
+// InvalidArgument naming the path, `kind` (what the file should be: "a scenario script"), its
+// size and the limit -- found from its size before anything is read, and by never reading more
+// than `max_bytes` + 1 bytes should it grow meanwhile. Otherwise as FileSystem::ReadFile
+// (NotFound, IOError, regular files only).
+Status ReadFileWithLimit(FileSystem& fs, const std::string& path, uint64_t max_bytes,
+                         std::string_view kind, std::string* contents);
 
 // The real file system (POSIX calls). Shared and stateless; never null.
 std::shared_ptr<FileSystem> PosixFileSystem();
