@@ -5,19 +5,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/posix_file_type.h"
+
 namespace memdb::cli {
-namespace {
-
-const char* KindOf(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "a special file";
-}
-
-}  // namespace
 
 Status CheckReplaceable(const std::string& path) {
   struct stat st;
@@ -27,7 +17,7 @@ Status CheckReplaceable(const std::string& path) {
     return Status::IOError("stat " + path + ": " + std::strerror(errno));
   }
   if (S_ISREG(st.st_mode)) return Status::OK();
-  return Status::InvalidArgument(path + " is " + KindOf(st.st_mode) +
+  return Status::InvalidArgument(path + " is " + PosixFileTypeName(st.st_mode) +
                                  ", not a regular file: memdb does not replace it");
 }
 

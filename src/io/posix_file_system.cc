@@ -25,6 +25,7 @@
 #include <string>
 #include <utility>
 
+#include "io/posix_file_type.h"
 #include "memdb/io/file_system.h"
 
 namespace memdb {
@@ -62,16 +63,6 @@ int OpenRetrying(const char* path, int flags, mode_t mode = 0644) {
   return fd;
 }
 
-// What a non-regular file is, for the error message.
-const char* FileTypeName(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "a special file";
-}
-
 Status NotRegular(std::string_view path, std::string_view what) {
   return Status::IOError("open " + std::string(path) + ": " + std::string(what) +
                          ", not a regular file (memdb reads and writes only regular files)");
@@ -92,7 +83,7 @@ Result<int> OpenRegular(const std::string& path, int flags, struct stat* st) {
   if (::fstat(fd, st) != 0) {
     s = PosixError("stat", path, errno);
   } else if (!S_ISREG(st->st_mode)) {
-    s = NotRegular(path, FileTypeName(st->st_mode));
+    s = NotRegular(path, PosixFileTypeName(st->st_mode));
   } else {
     const int fl = ::fcntl(fd, F_GETFL);
     if (fl < 0 || ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) s = PosixError("fcntl", path, errno);
