@@ -51,7 +51,8 @@ elif [ "$sanitize" = "address" ]; then
   export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
 fi
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 "${filter[@]}"
-# The snapshot and golden loaders' libFuzzer target, for a bounded time (fuzz/run.sh).
+# The libFuzzer targets (snapshot loaders, scenario parser, recovery of whole directories), for a
+# bounded time shared by them (fuzz/run.sh).
 if [ -z "$sanitize" ]; then "$root/fuzz/run.sh" "${MEMDB_FUZZ_SECONDS:-60}"; fi
 
 # A downstream project against the *installed* package: install into a prefix inside the build
